@@ -1,0 +1,89 @@
+"""`summarizer models ...`: list, fetch and build models of the registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .errors import ConfigError, ModelUnavailable
+
+models_app = typer.Typer(no_args_is_help=True, help="List, download and build models.")
+out = Console(highlight=False, soft_wrap=True)
+
+
+def _config(path: Optional[Path]):
+    from .cli import fail
+    from .config import load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+
+
+@models_app.command("list")
+def list_models(models: Optional[Path] = typer.Option(None, "--models", help="models.yaml to read.")) -> None:
+    """Show every model of the registry, its task, and whether it is on this machine."""
+    from .hub import local_folder
+
+    config = _config(models)
+    used: dict[str, list[str]] = {}
+    for profile in config.profiles.values():
+        for name in [*profile.translate.values(), profile.summarize]:
+            used.setdefault(name, []).append(profile.name)
+    table = Table(title=f"models in {config.source}")
+    for column in ("name", "task", "languages", "source", "revision", "local", "profiles"):
+        table.add_column(column)
+    for spec in config.models.values():
+        folder = local_folder(spec)
+        langs = (f"{spec.src}->{spec.tgt}" if spec.src else ",".join(spec.lang_codes) + f"->{spec.tgt}") \
+            if spec.task == "translate" else (spec.lang or "")
+        table.add_row(spec.name, spec.task, langs, spec.ref, spec.revision or "main",
+                      f"yes ({folder})" if folder else "no",
+                      ", ".join(sorted(set(used.get(spec.name, [])))) or "-")
+    out.print(table)
+
+
+@models_app.command("fetch")
+def fetch_models(
+    name: Optional[str] = typer.Argument(None, help="Model name (see 'summarizer models list')."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Fetch every model of a profile."),
+    models: Optional[Path] = typer.Option(None, "--models", help="models.yaml to read."),
+) -> None:
+    """Download models into the Hugging Face cache (once; runs then work offline)."""
+    from .cli import fail
+    from .hub import fetch
+
+    config = _config(models)
+    if (name is None) == (profile is None):
+        raise fail("give a model NAME or --profile P (not both)")
+    try:
+        if profile:
+            prof = config.profile(profile)
+            names = list(dict.fromkeys([*prof.translate.values(), prof.summarize]))
+        else:
+            names = [config.model(name).name]  # type: ignore[arg-type]
+        for model in names:
+            spec = config.model(model)
+            out.print(f"fetching {spec.name} ({spec.ref}) ...")
+            folder = fetch(spec, progress=True)
+            out.print(f"  ready: {folder}")
+    except (ConfigError, ModelUnavailable) as exc:
+        raise fail(str(exc)) from None
+
+
+@models_app.command("tiny")
+def tiny_models(
+    folder: Path = typer.Argument(..., help="Folder to write the tiny models and their models.yaml into."),
+) -> None:
+    """Write tiny random-weight models of every architecture, to run the pipeline offline."""
+    from .tiny import GIBBERISH, build_tiny_models
+
+    path = build_tiny_models(folder)
+    out.print(f"wrote {path}")
+    out.print(f"note: {GIBBERISH}.")
+    out.print(f"try: summarizer run ARTICLES --out briefs/ --models {path}")

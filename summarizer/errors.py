@@ -1,0 +1,31 @@
+"""Exceptions of the library. The CLI turns them into one-line messages and exit codes."""
+
+from __future__ import annotations
+
+
+class SummarizerError(Exception):
+    """Base class: every error the library raises on purpose."""
+
+
+class ConfigError(SummarizerError):
+    """models.yaml or a command-line setting is invalid (exit code 2)."""
+
+
+class ModelUnavailable(SummarizerError):
+    """A model's weights are not on this machine and cannot be downloaded now (exit code 2)."""
+
+    def __init__(self, name: str, ref: str, reason: str, hint: str) -> None:
+        self.name, self.ref, self.reason, self.hint = name, ref, reason, hint
+        super().__init__(f"model '{name}' ({ref}) {reason}; {hint}")
+
+
+class InputError(SummarizerError):
+    """One input or article cannot be processed; the batch goes on."""
+
+
+class LockedError(SummarizerError):
+    """Another run holds the output folder (exit code 75)."""
+
+    def __init__(self, message: str, pid: int | None = None) -> None:
+        self.pid = pid
+        super().__init__(message)

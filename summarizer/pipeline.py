@@ -1,0 +1,277 @@
+"""The pipeline: wires the stages, streams articles in windows, isolates per-article failures.
+
+Articles are read lazily and processed in windows: the sentences of every article in a
+window are pooled per translation model (one length-sorted batch stream), then summaries are
+batched across the window. Results come out in input order, one per input item: a Brief, or
+a Failure saying why there is none.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Sequence
+
+from .brief import Prepared, build_brief, content_id
+from .config import Config
+from .errors import ModelUnavailable
+from .langid import detect_language
+from .registry import ModelRegistry
+from .stages.clean import clean
+from .stages.segment import segment
+from .stages.summarize import Summary
+from .stages.translate import Translation
+from .types import Article, Brief, Failure
+
+log = logging.getLogger("summarizer")
+Result = Brief | Failure
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    """Knobs of a run.
+
+    Attributes:
+        window_articles: most articles pooled in one window.
+        window_sentences: a window closes once it holds this many sentences.
+        lead_below: articles with fewer sentences get their lead as summary (flagged).
+        target: the language briefs are written in.
+    """
+
+    window_articles: int = 32
+    window_sentences: int = 3000
+    lead_below: int = 3
+    target: str = "en"
+
+
+class Pipeline:
+    """Arabic news articles in, bilingual briefs out.
+
+    Args:
+        config: the model registry (see load_config).
+        profile: which profile of models.yaml to use.
+        device: "cpu", "cuda" or None (CUDA when available).
+        engine: "auto", "torch" or "ctranslate2" for every model (None: models.yaml decides).
+        threads: CPU threads (None: all cores).
+        compute_type: CTranslate2 compute type override.
+        options: window sizes and thresholds.
+        registry: an existing registry to share loaded models.
+    """
+
+    def __init__(self, config: Config, profile: str = "default", *, device: str | None = None,
+                 engine: str | None = None, threads: int | None = None, compute_type: str | None = None,
+                 options: PipelineOptions | None = None, registry: ModelRegistry | None = None) -> None:
+        self.config = config
+        self.profile = config.profile(profile)
+        self.options = options or PipelineOptions()
+        self.registry = registry or ModelRegistry(config, device=device, engine=engine, threads=threads,
+                                                  compute_type=compute_type)
+        self._seen: dict[str, str] = {}
+
+    def required_models(self) -> list[str]:
+        """Models every run of this profile needs: the summariser and per-language translators.
+
+        The catch-all ("*") translator is loaded only when an article needs it.
+        """
+        names = [m for lang, m in self.profile.translate.items() if lang != "*"]
+        names.append(self.profile.summarize)
+        return list(dict.fromkeys(names))
+
+    def check_models(self) -> None:
+        """Fail fast (ModelUnavailable) when a required model is missing and cannot be fetched."""
+        for name in self.required_models():
+            self.registry.ensure_available(name)
+
+    # -- stages per article ---------------------------------------------------------------
+    def prepare(self, article: Article) -> Prepared | Failure:
+        """Clean, identify the language, segment and route one article."""
+        started = time.perf_counter()
+        cleaned = clean(article.text, article.title)
+        if not cleaned.paragraphs:
+            return Failure(article.ref, f"no article text left after removing {len(cleaned.removed)} "
+                                        "boilerplate lines", "clean")
+        body = cleaned.body
+        language = detect_language(body, article.language)
+        art_id = content_id(body)
+        if language == "und":
+            return Failure(article.ref, "skipped: no letters to translate (cannot tell the language)",
+                           "segment", status="skipped", id=art_id)
+        sentences = segment(cleaned.paragraphs, language)
+        title = article.title or cleaned.title
+        translator = None
+        if language != self.options.target:
+            translator = self.profile.translator_for(language)
+            if translator is None:
+                return Failure(article.ref, f"skipped: language '{language}' has no translation model in "
+                                            f"profile '{self.profile.name}' (add one under "
+                                            f"profiles.{self.profile.name}.translate)",
+                               "segment", status="skipped", id=art_id)
+            spec = self.config.model(translator)
+            if spec.lang_codes and language not in spec.lang_codes:
+                return Failure(article.ref, f"skipped: model '{translator}' has no language code for "
+                                            f"'{language}' (add it under lang_codes in models.yaml)",
+                               "segment", status="skipped", id=art_id)
+        prep = Prepared(article=article, cleaned=cleaned, id=art_id, language=language, sentences=sentences,
+                        title=title or sentences[0].text, title_derived=not title, translator=translator)
+        prep.timings["clean"] = time.perf_counter() - started
+        return prep
+
+    # -- windows ---------------------------------------------------------------------------
+    def run(self, items: Iterable[Article | Failure],
+            skip: Callable[[str], str | None] | None = None) -> Iterator[Result]:
+        """Process articles lazily; yield one Brief or Failure per input item, in input order.
+
+        Args:
+            items: Articles (and ingest Failures, passed through in place).
+            skip: called with an article id; a returned reason skips the article (already done).
+        """
+        window: list[Article | Failure] = []
+        sentences = 0
+        for item in items:
+            window.append(item)
+            sentences += item.text.count(".") + item.text.count("\n") + 1 if isinstance(item, Article) else 0
+            if len(window) >= self.options.window_articles or sentences >= self.options.window_sentences:
+                yield from self._window(window, skip)
+                window, sentences = [], 0
+        if window:
+            yield from self._window(window, skip)
+
+    def _window(self, items: Sequence[Article | Failure],
+                skip: Callable[[str], str | None] | None) -> Iterator[Result]:
+        results: list[Result | Prepared] = []
+        for item in items:
+            results.append(self._prepare_one(item, skip))
+        preps = [r for r in results if isinstance(r, Prepared)]
+        english, translations, titles, failed = self._translate(preps)
+        summaries, sum_failed = self._summarize([p for p in preps if p.id not in failed], english)
+        failed.update(sum_failed)
+        for r in results:
+            if not isinstance(r, Prepared):
+                yield r
+            elif r.id in failed:
+                yield failed[r.id]
+            else:
+                yield self._brief(r, english[r.id], translations[r.id], titles[r.id], summaries.get(r.id))
+
+    def _prepare_one(self, item: Article | Failure, skip) -> Result | Prepared:
+        if isinstance(item, Failure):
+            return item
+        try:
+            prep = self.prepare(item)
+        except Exception as exc:  # noqa: BLE001 - a bad article is data, not a crash
+            log.debug("prepare failed", exc_info=True)
+            return Failure(item.ref, f"{type(exc).__name__}: {exc}", "clean")
+        if isinstance(prep, Failure):
+            return prep
+        if prep.id in self._seen:
+            return Failure(item.ref, f"skipped: duplicate of {self._seen[prep.id]} (same body)", "segment",
+                           status="skipped", id=prep.id)
+        self._seen[prep.id] = item.ref
+        reason = skip(prep.id) if skip else None
+        if reason:
+            return Failure(item.ref, f"skipped: {reason}", "segment", status="skipped", id=prep.id)
+        return prep
+
+    def _translate(self, preps: list[Prepared]):
+        from .stages.translate import Translator
+
+        english: dict[str, list[str]] = {}
+        translations: dict[str, list[Translation | None]] = {}
+        titles: dict[str, str] = {}
+        failed: dict[str, Failure] = {}
+        groups: dict[tuple[str, str], list[Prepared]] = {}
+        for p in preps:
+            if p.translator is None:
+                english[p.id] = [s.text for s in p.sentences]
+                translations[p.id] = [None] * len(p.sentences)
+                titles[p.id] = p.title
+            else:
+                groups.setdefault((p.translator, p.language), []).append(p)
+        for (name, lang), members in groups.items():
+            started = time.perf_counter()
+            try:
+                translator = Translator(self.registry.get(name))
+                outs = self._isolated(members, lambda ps: translator.translate(
+                    [t for p in ps for t in p.to_translate()], lang), "translate", failed,
+                    sizes=lambda p: len(p.to_translate()))
+            except ModelUnavailable as exc:
+                for p in members:
+                    failed[p.id] = Failure(p.article.ref, str(exc), "translate", id=p.id)
+                continue
+            elapsed = time.perf_counter() - started
+            total = sum(p.weight() for p in members)
+            for p, out in zip(members, outs):
+                if out is None:
+                    continue
+                p.timings["translate"] = elapsed * p.weight() / total
+                out = list(out)
+                titles[p.id] = p.title if p.title_derived else out.pop(0).text
+                it = iter(out)
+                translations[p.id] = [next(it) if s.translate else None for s in p.sentences]
+                english[p.id] = [t.text if t is not None else s.text
+                                 for s, t in zip(p.sentences, translations[p.id])]
+                if p.title_derived:
+                    titles[p.id] = english[p.id][0]
+        return english, translations, titles, failed
+
+    def _summarize(self, preps: list[Prepared], english: dict[str, list[str]]):
+        from .stages.summarize import Summarizer
+
+        summaries: dict[str, Summary] = {}
+        failed: dict[str, Failure] = {}
+        todo = [p for p in preps if len(p.sentences) >= self.options.lead_below]
+        if not todo:
+            return summaries, failed
+        started = time.perf_counter()
+        try:
+            summarizer = Summarizer(self.registry.get(self.profile.summarize))
+        except ModelUnavailable as exc:
+            return summaries, {p.id: Failure(p.article.ref, str(exc), "summarize", id=p.id) for p in todo}
+        outs = self._isolated(todo, lambda ps: summarizer.summarize([english[p.id] for p in ps]),
+                              "summarize", failed, sizes=lambda p: 1)
+        elapsed = time.perf_counter() - started
+        total = sum(p.weight() for p in todo)
+        for p, out in zip(todo, outs):
+            if out is not None:
+                summaries[p.id] = out[0]
+                p.timings["summarize"] = elapsed * p.weight() / total
+        return summaries, failed
+
+    @staticmethod
+    def _isolated(members: list[Prepared], fn, stage: str, failed: dict[str, Failure], sizes):
+        """Run fn on all members at once; if that fails, per member, so one bad article fails alone.
+
+        Returns, per member, the slice of fn's output that belongs to it (None when it failed).
+        """
+        def split(ps: list[Prepared], out: list) -> list[list]:
+            parts, k = [], 0
+            for p in ps:
+                parts.append(out[k:k + sizes(p)])
+                k += sizes(p)
+            return parts
+
+        try:
+            return split(members, fn(members))
+        except ModelUnavailable:
+            raise
+        except Exception:  # noqa: BLE001
+            log.debug("batched %s failed; retrying article by article", stage, exc_info=True)
+        outs: list[list | None] = []
+        for p in members:
+            try:
+                outs.append(fn([p]))
+            except Exception as exc:  # noqa: BLE001 - isolate the failing article
+                failed[p.id] = Failure(p.article.ref, f"{stage} failed: {type(exc).__name__}: {exc}", stage, id=p.id)
+                outs.append(None)
+        return outs
+
+    def _brief(self, prep: Prepared, english: list[str], translations: list[Translation | None],
+               title_en: str, summary: Summary | None) -> Brief:
+        models = {
+            "translate": self.registry.get(prep.translator).info() if prep.translator else None,
+            "summarize": self.registry.get(self.profile.summarize).info() if summary is not None else None,
+        }
+        timings = {k: int(v * 1000) for k, v in prep.timings.items()}
+        timings["total"] = sum(timings.values())
+        return build_brief(prep, english, translations, title_en, summary, models, timings)

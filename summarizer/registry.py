@@ -1,0 +1,133 @@
+"""Model registry: name -> loaded model (tokenizer + engine), lazily, once per process."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import hub
+from .config import Config, ModelSpec
+from .engines.base import Engine, GenerationSettings, load_settings
+
+log = logging.getLogger("summarizer")
+ENGINE_CHOICES = ("auto", "torch", "ctranslate2")
+
+
+@dataclass
+class LoadedModel:
+    """A model ready to generate: its spec, local folder, tokenizer and engine."""
+
+    spec: ModelSpec
+    folder: Path
+    revision: str
+    tokenizer: Any
+    engine: Engine
+    max_input_tokens: int
+    max_output_tokens: int
+    notes: list[str] = field(default_factory=list)
+
+    def info(self) -> dict[str, Any]:
+        """What a brief and the run report record about the model."""
+        return {"name": self.spec.name, "id": self.spec.ref, "revision": self.revision,
+                "engine": self.engine.name, "compute_type": self.engine.compute_type,
+                "settings": self.engine.settings.key()}
+
+    def token_id(self, token: str) -> int:
+        """Id of a special token (NLLB language codes); KeyError when the vocabulary lacks it."""
+        tid = self.tokenizer.convert_tokens_to_ids(token)
+        if tid is None or tid == self.tokenizer.unk_token_id:
+            raise KeyError(token)
+        return int(tid)
+
+
+def input_limit(spec: ModelSpec, tokenizer: Any, folder: Path) -> int:
+    """Longest input in tokens: models.yaml, else the tokenizer, else the position table, else 512."""
+    if spec.max_input_tokens:
+        return spec.max_input_tokens
+    limit = getattr(tokenizer, "model_max_length", None)
+    if isinstance(limit, int) and 0 < limit < 100_000:
+        return limit
+    config = folder / "config.json"
+    if config.is_file():
+        positions = json.loads(config.read_text(encoding="utf-8")).get("max_position_embeddings")
+        if isinstance(positions, int) and positions > 0:
+            return positions
+    return 512
+
+
+def output_limit(spec: ModelSpec, folder: Path) -> int:
+    """Most tokens the decoder can emit: models.yaml, else the position table (less 2), else 1024.
+
+    Generating past the decoder's position table is the "index out of range" crash of long inputs.
+    """
+    config = folder / "config.json"
+    positions = None
+    if config.is_file():
+        data = json.loads(config.read_text(encoding="utf-8"))
+        positions = data.get("max_target_positions") or data.get("max_position_embeddings")
+    cap = positions - 2 if isinstance(positions, int) and positions > 2 else 1024
+    return min(cap, spec.max_output_tokens) if spec.max_output_tokens else cap
+
+
+class ModelRegistry:
+    """Loads models by name on first use and keeps them for the process.
+
+    Args:
+        config: the validated models.yaml.
+        device: "cpu", "cuda" or None (CUDA when available).
+        engine: "auto", "torch" or "ctranslate2"; overrides models.yaml's per-model engine when set.
+        threads: CPU threads; None uses all cores.
+        compute_type: CTranslate2 compute type override.
+    """
+
+    def __init__(self, config: Config, *, device: str | None = None, engine: str | None = None,
+                 threads: int | None = None, compute_type: str | None = None) -> None:
+        self.config = config
+        self.device = device
+        self.engine = engine
+        self.threads = threads or os.cpu_count() or 1
+        self.compute_type = compute_type
+        self._loaded: dict[str, LoadedModel] = {}
+        self._lock = threading.Lock()
+
+    def ensure_available(self, name: str) -> Path:
+        """The model's local folder, downloading when possible; ModelUnavailable at once otherwise."""
+        return hub.ensure_local(self.config.model(name))
+
+    def loaded(self) -> Mapping[str, LoadedModel]:
+        """Models loaded so far."""
+        return dict(self._loaded)
+
+    def get(self, name: str) -> LoadedModel:
+        """Load (once) and return a model by registry name."""
+        with self._lock:
+            if name not in self._loaded:
+                self._loaded[name] = self._load(self.config.model(name))
+            return self._loaded[name]
+
+    def _load(self, spec: ModelSpec) -> LoadedModel:
+        from transformers import AutoTokenizer
+
+        from .engines.torch_engine import quiet_transformers
+
+        folder = hub.ensure_local(spec)
+        quiet_transformers()
+        kwargs = {"src_lang": next(iter(spec.lang_codes.values()))} if spec.lang_codes else {}
+        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, **kwargs)
+        settings = load_settings(folder, spec.generation)
+        engine, notes = self._engine(spec, folder, settings, tokenizer)
+        return LoadedModel(spec=spec, folder=folder, revision=hub.resolved_revision(spec, folder),
+                           tokenizer=tokenizer, engine=engine,
+                           max_input_tokens=input_limit(spec, tokenizer, folder),
+                           max_output_tokens=output_limit(spec, folder), notes=notes)
+
+    def _engine(self, spec: ModelSpec, folder: Path, settings: GenerationSettings,
+                tokenizer: Any) -> tuple[Engine, list[str]]:
+        from .engines.torch_engine import TorchEngine
+
+        return TorchEngine(folder, settings, device=self.device, threads=self.threads), []

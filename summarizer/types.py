@@ -1,0 +1,153 @@
+"""Data contracts between stages: frozen dataclasses, JSON-friendly (DESIGN.md section 3)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Mapping
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as read from an input, before cleaning.
+
+    Attributes:
+        ref: where it came from, for messages and the report ("dir/a.jsonl:3", "feed.xml#2", "-").
+        text: body text (plain text; paragraphs separated by newlines).
+        title: title from the input's metadata, if any.
+        path: input file path, if any.
+        url: article URL, if known.
+        site: source site (domain or feed title).
+        published_raw: publication date as the input gave it.
+        language: language declared by the input (ISO 639-1), if any.
+        author: author declared by the input's metadata.
+        format: input format ("txt", "json", "jsonl", "html", "rss", "atom").
+        meta: other fields of the input, kept as metadata.
+    """
+
+    ref: str
+    text: str
+    title: str | None = None
+    path: str | None = None
+    url: str | None = None
+    site: str | None = None
+    published_raw: str | None = None
+    language: str | None = None
+    author: str | None = None
+    format: str = "txt"
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input or article that produced no brief, and why (a bad article is data, not a crash).
+
+    Attributes:
+        ref: where it came from (see Article.ref).
+        error: one-line reason, written for the user.
+        stage: the stage that gave up: ingest, clean, segment, translate, summarize, render.
+        status: "failed" (counts toward exit code 1) or "skipped" (said, not an error).
+        id: the article id when it was known.
+    """
+
+    ref: str
+    error: str
+    stage: str
+    status: str = "failed"
+    id: str | None = None
+
+    ok = False
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One source sentence: global index, paragraph index, text, and whether it is translated."""
+
+    i: int
+    p: int
+    text: str
+    translate: bool = True
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A line the cleaner removed, with the rule that removed it."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """The cleaner's result: body paragraphs, what was removed, and fields found on the way."""
+
+    paragraphs: tuple[str, ...]
+    removed: tuple[Removed, ...] = ()
+    dateline: str | None = None
+    byline: str | None = None
+    title: str | None = None
+
+    @property
+    def body(self) -> str:
+        """The cleaned article body, paragraphs separated by newlines."""
+        return "\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class BriefSentence:
+    """A source sentence and its translation, as written in a brief."""
+
+    i: int
+    p: int
+    ar: str
+    en: str
+    flags: tuple[str, ...] = ()
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A bilingual brief: the product of the pipeline for one article (schema in the README)."""
+
+    id: str
+    source: Mapping[str, Any]
+    language: str
+    title: Mapping[str, Any]
+    summary: Mapping[str, str]
+    sentences: tuple[BriefSentence, ...]
+    summary_links: tuple[tuple[int, tuple[int, ...]], ...]
+    removed: tuple[Removed, ...]
+    checks: Mapping[str, Any]
+    models: Mapping[str, Any]
+    timings_ms: Mapping[str, int]
+    created_at: str
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    schema: int = SCHEMA_VERSION
+
+    ok = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """The brief as a JSON-ready dict (key order is the documented order)."""
+        data = asdict(self)
+        data["summary_links"] = [[k, list(v)] for k, v in self.summary_links]
+        data["sentences"] = [{**s, "flags": list(s["flags"])} for s in data["sentences"]]
+        order = ["schema", "id", "source", "language", "title", "summary", "sentences",
+                 "summary_links", "removed", "checks", "models", "timings_ms", "created_at", "meta"]
+        return {k: data[k] for k in order}
+
+
+def brief_from_dict(data: Mapping[str, Any]) -> Brief:
+    """Rebuild a Brief from its JSON form (for digests and re-rendering)."""
+    return Brief(
+        id=data["id"], source=data.get("source", {}), language=data.get("language", ""),
+        title=data.get("title", {}), summary=data.get("summary", {}),
+        sentences=tuple(BriefSentence(i=s["i"], p=s.get("p", 0), ar=s["ar"], en=s["en"],
+                                      flags=tuple(s.get("flags", ())), score=s.get("score"))
+                        for s in data.get("sentences", ())),
+        summary_links=tuple((int(k), tuple(v)) for k, v in data.get("summary_links", ())),
+        removed=tuple(Removed(**r) for r in data.get("removed", ())),
+        checks=data.get("checks", {}), models=data.get("models", {}),
+        timings_ms=data.get("timings_ms", {}), created_at=data.get("created_at", ""),
+        meta=data.get("meta", {}), schema=data.get("schema", SCHEMA_VERSION),
+    )
