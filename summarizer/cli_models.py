@@ -35,16 +35,25 @@ def list_models(models: Optional[Path] = typer.Option(None, "--models", help="mo
     for profile in config.profiles.values():
         for name in [*profile.translate.values(), profile.summarize]:
             used.setdefault(name, []).append(profile.name)
-    table = Table(title=f"models in {config.source}")
-    for column in ("name", "task", "languages", "source", "revision", "local", "profiles"):
-        table.add_column(column)
+    columns = ("name", "task", "languages", "source", "revision", "local", "profiles")
+    rows = []
     for spec in config.models.values():
         folder = local_folder(spec)
         langs = (f"{spec.src}->{spec.tgt}" if spec.src else ",".join(spec.lang_codes) + f"->{spec.tgt}") \
             if spec.task == "translate" else (spec.lang or "")
-        table.add_row(spec.name, spec.task, langs, spec.ref, spec.revision or "main",
-                      f"yes ({folder})" if folder else "no",
-                      ", ".join(sorted(set(used.get(spec.name, [])))) or "-")
+        rows.append((spec.name, spec.task, langs, spec.ref, spec.revision or "main",
+                     f"yes ({folder})" if folder else "no",
+                     ",".join(sorted(set(used.get(spec.name, [])))) or "-"))
+    if not out.is_terminal:  # scripts and pipes get one tab-separated line per model
+        print("\t".join(columns))
+        for row in rows:
+            print("\t".join(row))
+        return
+    table = Table(title=f"models in {config.source}")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     out.print(table)
 
 

@@ -8,9 +8,14 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
-from .arabic import arabic_ratio, has_letters
+from .arabic import arabic_ratio, has_letters, latin_ratio
 from .errors import InputError
 
+# Legacy encodings seen on Arabic and European news sites; charset-normalizer's other guesses
+# (DOS code pages, Cyrillic ...) on such bytes are mojibake more often than not.
+# In order of preference when charset-normalizer rates several alike.
+PLAUSIBLE = ("cp1252", "latin_1", "iso8859_15", "cp1256", "iso8859_6", "cp720", "cp864", "mac_arabic",
+             "cp1254", "iso8859_9", "cp1250", "iso8859_2")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
@@ -26,15 +31,18 @@ def control_ratio(text: str) -> float:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """Return the encoding when NUL bytes sit at every other position, as in UTF-16 text."""
-    sample = data[:4096]
-    even = sample[0::2].count(0)
-    odd = sample[1::2].count(0)
-    half = max(1, len(sample) // 2)
-    if odd / half > 0.3 and even / half < 0.05:
-        return "utf-16-le"
-    if even / half > 0.3 and odd / half < 0.05:
-        return "utf-16-be"
+    """Decode UTF-16 without a byte-order mark, when one byte order reads as real text.
+
+    Arabic in UTF-16 has NUL bytes only at ASCII characters (spaces, digits), so the test is
+    on the decoded text: letters of a known script, no control characters.
+    """
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if control_ratio(text) < 0.01 and has_letters(text) and (arabic_ratio(text) + latin_ratio(text)) > 0.8:
+            return text
     return None
 
 
@@ -67,13 +75,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError:
                 raise InputError(f"starts with a {encoding} byte-order mark but does not decode as {encoding}") from None
     if b"\x00" in data:
-        encoding = _utf16_without_bom(data)
-        if encoding is None:
+        text = _utf16_without_bom(data)
+        if text is None:
             raise InputError("binary data, not text")
-        try:
-            return _checked(data.decode(encoding), encoding)
-        except UnicodeDecodeError:
-            raise InputError("binary data, not text") from None
+        return _checked(text, "utf-16")
     try:
         return _checked(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -85,7 +90,11 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return _checked(text, "windows-1256")
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None or best.chaos > 0.2:
-        raise InputError("text encoding could not be determined (not UTF-8, UTF-16 or Windows-1256)")
-    return _checked(str(best), best.encoding)
+    ranked = sorted((m for m in from_bytes(data) if m.encoding in PLAUSIBLE),
+                    key=lambda m: (round(m.chaos, 2), PLAUSIBLE.index(m.encoding)))
+    for match in ranked:
+        text = str(match)
+        if match.chaos < 0.1 and control_ratio(text) < 0.001:
+            return _checked(text, match.encoding)
+    raise InputError("text encoding could not be determined (tried UTF-8, UTF-16, Windows-1256 and "
+                     "common legacy encodings); convert the file to UTF-8")

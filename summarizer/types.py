@@ -129,12 +129,19 @@ class Brief:
 
     def to_dict(self) -> dict[str, Any]:
         """The brief as a JSON-ready dict (key order is the documented order)."""
-        data = asdict(self)
-        data["summary_links"] = [[k, list(v)] for k, v in self.summary_links]
-        data["sentences"] = [{**s, "flags": list(s["flags"])} for s in data["sentences"]]
+        data = _plain(asdict(self))
         order = ["schema", "id", "source", "language", "title", "summary", "sentences",
                  "summary_links", "removed", "checks", "models", "timings_ms", "created_at", "meta"]
         return {k: data[k] for k in order}
+
+
+def _plain(value: Any) -> Any:
+    """Tuples -> lists and mappings -> dicts, recursively (what JSON and its schemas expect)."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def brief_from_dict(data: Mapping[str, Any]) -> Brief:

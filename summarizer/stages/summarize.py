@@ -17,7 +17,7 @@ from ..batching import map_batched
 from ..engines.base import Generation
 from ..registry import LoadedModel
 from .segment import split_sentences
-from .translate import fit_pieces
+from .translate import clip, fit_pieces
 
 MAX_ROUNDS = 12
 LEAD_SENTENCES = 2
@@ -103,9 +103,11 @@ class Summarizer:
         ids = [list(x) for x in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
 
         def run(batch: list[list[int]]) -> list[Generation]:
-            low, high = summary_bounds(max(len(x) for x in batch), self.spec.summary_tokens,
-                                       self.model.max_output_tokens)
-            return self.model.engine.generate(batch, max_new_tokens=high, min_new_tokens=low)
+            bounds = [summary_bounds(len(x), self.spec.summary_tokens, self.model.max_output_tokens)
+                      for x in batch]
+            outs = self.model.engine.generate(batch, max_new_tokens=max(h for _, h in bounds),
+                                              min_new_tokens=min(lo for lo, _ in bounds))
+            return [clip(g, h) for g, (_, h) in zip(outs, bounds)]
 
         outs = map_batched(ids, [len(x) for x in ids], run, self.spec.batch_tokens, self.spec.batch_size)
         decoded = self.tokenizer.batch_decode([list(g.ids) for g in outs], skip_special_tokens=True)

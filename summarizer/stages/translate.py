@@ -10,7 +10,7 @@ model's position table.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from ..batching import map_batched
@@ -96,6 +96,18 @@ def output_budget(n_input: int, ratio: float, cap: int) -> int:
     return max(1, min(cap, math.ceil(ratio * n_input) + EXTRA_OUTPUT_TOKENS))
 
 
+def clip(gen: Generation, budget: int) -> Generation:
+    """Hold an output to its own input's budget, whatever batch it ran in.
+
+    A batch generates up to its longest member's budget; a shorter member that ran past its
+    own is cut back and marked hit_limit, so the result does not depend on the batching
+    (exactly so for greedy decoding).
+    """
+    if len(gen.ids) <= budget:
+        return gen
+    return replace(gen, ids=gen.ids[:budget], hit_limit=True)
+
+
 class Translator:
     """Translates sentences with one loaded model (bilingual, or multilingual with language codes).
 
@@ -148,8 +160,10 @@ class Translator:
         cap = self.model.max_output_tokens
 
         def run(batch: list[list[int]]) -> list[Generation]:
-            budget = output_budget(max(len(x) for x in batch), self.spec.output_ratio, cap) + len(prefix)
-            return self.model.engine.generate(batch, max_new_tokens=budget, prefix=prefix, settings=settings)
+            budgets = [output_budget(len(x), self.spec.output_ratio, cap) for x in batch]
+            outs = self.model.engine.generate(batch, max_new_tokens=max(budgets) + len(prefix), prefix=prefix,
+                                              settings=settings)
+            return [clip(g, b) for g, b in zip(outs, budgets)]
 
         outs = map_batched(ids, [len(x) for x in ids], run, self.spec.batch_tokens, self.spec.batch_size)
         texts_out = self.tokenizer.batch_decode([list(g.ids) for g in outs], skip_special_tokens=True)
