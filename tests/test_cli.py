@@ -129,3 +129,27 @@ def test_models_tiny_writes_a_runnable_registry(tmp_path):
     assert set(config.profiles) == {"default", "fast", "multilingual"}
     for spec in config.models.values():
         assert (spec.path / "config.json").is_file()
+
+
+def test_every_front_end_format_runs_end_to_end(tmp_path, tiny_models):
+    import gzip
+    import shutil
+
+    data = ROOT / "tests" / "data"
+    inputs = tmp_path / "in"
+    shutil.copytree(data, inputs)
+    write(inputs / "cp1256.txt", ARTICLE_AR.encode("cp1256"))
+    write(inputs / "utf16.txt", ARTICLE_AR.replace("الحديقة", "المكتبة").encode("utf-16"))
+    write(inputs / "bom.txt", ("\ufeff" + ARTICLE_AR.replace("الحديقة", "الساحة")).encode("utf-8"))
+    write(inputs / "wire.jsonl.gz", gzip.compress((ROOT / "examples" / "wire.jsonl").read_bytes()))
+    out = tmp_path / "out"
+    result = _run("run", str(inputs), "--out", str(out), "--models", str(tiny_models))
+    report = json.loads((out / "run-report.json").read_text(encoding="utf-8"))
+    by_format = {}
+    for line in (out / "briefs.jsonl").read_text(encoding="utf-8").splitlines():
+        brief = json.loads(line)
+        by_format[brief["source"]["format"]] = by_format.get(brief["source"]["format"], 0) + 1
+    assert by_format == {"html": 2, "rss": 2, "atom": 1, "txt": 3, "jsonl": 3}
+    assert report["counts"]["failed"] == 1  # the RSS item without content, named by its number
+    assert any(a["ref"].endswith("feed.rss#2") for a in report["articles"] if a["status"] == "failed")
+    assert result.exit_code == 1

@@ -26,7 +26,9 @@ SHORT_WORDS = 16
 CLOSERS = "\"'»”’)]"
 SENTENCE_END_RE = re.compile(rf"[.!?؟][{re.escape(CLOSERS)}]*$")
 ELLIPSIS_END_RE = re.compile(rf"(\.\.\.?|…)[{re.escape(CLOSERS)}]*$")
-DASH = "[-ـ–—]"
+# A dash between dateline parts; tatweel counts only between spaces ("بغداد ـ فلان"), since
+# inside a word it is elongation ("الــوزير").
+DASH = r"(?:\s+ـ+\s+|\s*[-–—]+\s*)"
 BREADCRUMB_RE = re.compile(r"^(?:الرئيسية|الرئيسيه|home)\s*(?:[»›>/|]|$)|(?:\s[»›>]\s.*){2,}", re.I)
 SHARE_RE = re.compile(
     r"^(?:view on\b|share\b|share this|follow us|print\b|email\b|tweet\b|شارك|مشاركة|تابعنا|تابعونا|"
@@ -40,11 +42,11 @@ LINK_HEADERS = ("اخبار ذات صلة", "مواضيع ذات صلة", "مق�
                 "الاكثر تداولا", "الاكثر تعليقا", "related", "related news", "related articles",
                 "latest news", "most read", "most popular")
 DATELINE_RE = re.compile(
-    rf"^(?P<place>[\u0600-\u06ff]+(?:\s+[\u0600-\u06ff]+){{0,2}})\s*{DASH}+\s*(?P<by>[^.!?؟]{{2,50}})$")
+    rf"^(?P<place>[\u0600-\u06ff]+(?:\s+[\u0600-\u06ff]+){{0,2}}){DASH}(?P<by>[^.!?؟]{{2,50}})$")
 BYLINE_RE = re.compile(r"^(?:بقلم|كتب|كتبت|إعداد|اعداد|تقرير|by)\s*[:ـ\-–—]?\s*(?P<by>[^.!?؟]{2,50})$", re.I)
 INLINE_DATELINE_RE = re.compile(
-    rf"^(?P<place>[\u0600-\u06ff]+(?:\s+[\u0600-\u06ff]+)?)\s*{DASH}\s*"
-    rf"(?:\((?P<agency>[^()]{{2,25}})\)\s*(?:{DASH}|:)?\s*)?(?=\S)")
+    rf"^(?P<place>[\u0600-\u06ff]+(?:\s+[\u0600-\u06ff]+)?){DASH}"
+    rf"(?:\((?P<agency>[^()]{{2,25}})\)(?:{DASH}|\s*:\s*|\s+))?(?=\S)")
 _MARK_STRIP = re.compile(r"[\s:：.…\-–—ـ»«\"']+$")
 
 
