@@ -96,3 +96,40 @@ def tiny_models(
     out.print(f"wrote {path}")
     out.print(f"note: {GIBBERISH}.")
     out.print(f"try: summarizer run ARTICLES --out briefs/ --models {path}")
+
+
+@models_app.command("convert")
+def convert_models(
+    name: Optional[str] = typer.Argument(None, help="Model name (see 'summarizer models list')."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Convert every model of a profile."),
+    compute_type: Optional[str] = typer.Option(None, "--compute-type", help="int8, int8_float16, float32 ..."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (picks the default compute type)."),
+    models: Optional[Path] = typer.Option(None, "--models", help="models.yaml to read."),
+) -> None:
+    """Convert models to CTranslate2 ahead of time (otherwise the first run does it)."""
+    from . import hub
+    from .cli import fail
+    from .engines.convert import convert
+    from .engines.ct2_engine import cuda_available, default_compute_type
+
+    config = _config(models)
+    if (name is None) == (profile is None):
+        raise fail("give a model NAME or --profile P (not both)")
+    try:
+        if profile:
+            prof = config.profile(profile)
+            names = list(dict.fromkeys([*prof.translate.values(), prof.summarize]))
+        else:
+            names = [config.model(name).name]  # type: ignore[arg-type]
+        dev = ("cuda" if cuda_available() else "cpu") if device == "auto" else device
+        for model in names:
+            spec = config.model(model)
+            folder = hub.ensure_local(spec)
+            quant = compute_type or (spec.compute_type if spec.compute_type != "auto" else default_compute_type(dev))
+            with out.status(f"converting {spec.name} ({quant}) ..."):
+                target = convert(spec, folder, hub.resolved_revision(spec, folder), quant)
+            out.print(f"{spec.name}: {target}")
+    except (ConfigError, ModelUnavailable) as exc:
+        raise fail(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - the converter's own errors, in one line
+        raise fail(f"conversion failed: {type(exc).__name__}: {exc}") from None

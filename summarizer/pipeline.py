@@ -20,7 +20,9 @@ from .langid import detect_language
 from .registry import ModelRegistry
 from .stages.clean import clean
 from .stages.segment import segment
+from .stages.memory import CachedTranslator, MemoryBackend, MemoryStats
 from .stages.summarize import Summary
+from .store import MemoryTM
 from .stages.translate import Translation
 from .types import Article, Brief, Failure
 
@@ -57,17 +59,21 @@ class Pipeline:
         compute_type: CTranslate2 compute type override.
         options: window sizes and thresholds.
         registry: an existing registry to share loaded models.
+        memory: translation memory backend (a Store); default: an in-process memory for this run.
     """
 
     def __init__(self, config: Config, profile: str = "default", *, device: str | None = None,
                  engine: str | None = None, threads: int | None = None, compute_type: str | None = None,
-                 options: PipelineOptions | None = None, registry: ModelRegistry | None = None) -> None:
+                 options: PipelineOptions | None = None, registry: ModelRegistry | None = None,
+                 memory: MemoryBackend | None = None) -> None:
         self.config = config
         self.profile = config.profile(profile)
         self.options = options or PipelineOptions()
         self.registry = registry or ModelRegistry(config, device=device, engine=engine, threads=threads,
                                                   compute_type=compute_type)
         self._seen: dict[str, str] = {}
+        self.memory = memory if memory is not None else MemoryTM()
+        self.memory_stats = MemoryStats()
 
     def required_models(self) -> list[str]:
         """Models every run of this profile needs: the summariser and per-language translators.
@@ -191,7 +197,7 @@ class Pipeline:
         for (name, lang), members in groups.items():
             started = time.perf_counter()
             try:
-                translator = Translator(self.registry.get(name))
+                translator = CachedTranslator(Translator(self.registry.get(name)), self.memory, self.memory_stats)
                 outs = self._isolated(members, lambda ps: translator.translate(
                     [t for p in ps for t in p.to_translate()], lang), "translate", failed,
                     sizes=lambda p: len(p.to_translate()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -12,6 +13,7 @@ from typing import Any, Mapping
 
 from . import hub
 from .config import Config, ModelSpec
+from .errors import ConfigError
 from .engines.base import Engine, GenerationSettings, load_settings
 
 log = logging.getLogger("summarizer")
@@ -120,14 +122,50 @@ class ModelRegistry:
         kwargs = {"src_lang": next(iter(spec.lang_codes.values()))} if spec.lang_codes else {}
         tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, **kwargs)
         settings = load_settings(folder, spec.generation)
-        engine, notes = self._engine(spec, folder, settings, tokenizer)
-        return LoadedModel(spec=spec, folder=folder, revision=hub.resolved_revision(spec, folder),
+        revision = hub.resolved_revision(spec, folder)
+        engine, notes = self._engine(spec, folder, revision, settings, tokenizer)
+        return LoadedModel(spec=spec, folder=folder, revision=revision,
                            tokenizer=tokenizer, engine=engine,
                            max_input_tokens=input_limit(spec, tokenizer, folder),
                            max_output_tokens=output_limit(spec, folder), notes=notes)
 
-    def _engine(self, spec: ModelSpec, folder: Path, settings: GenerationSettings,
+    def engine_choice(self, spec: ModelSpec) -> str:
+        """The engine a model runs on: --engine, else models.yaml, else ctranslate2 when installed."""
+        choice = self.engine or spec.engine
+        if choice == "auto":
+            return "ctranslate2" if importlib.util.find_spec("ctranslate2") else "torch"
+        return choice
+
+    def _engine(self, spec: ModelSpec, folder: Path, revision: str, settings: GenerationSettings,
                 tokenizer: Any) -> tuple[Engine, list[str]]:
         from .engines.torch_engine import TorchEngine
 
-        return TorchEngine(folder, settings, device=self.device, threads=self.threads), []
+        notes: list[str] = []
+        if self.engine_choice(spec) == "ctranslate2":
+            if importlib.util.find_spec("ctranslate2") is None:
+                raise ConfigError("engine 'ctranslate2' was asked for but ctranslate2 is not installed")
+            try:
+                return self._ct2(spec, folder, revision, settings, tokenizer), notes
+            except ConfigError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a failed conversion falls back, never crashes
+                message = f"CTranslate2 could not run model '{spec.name}' ({type(exc).__name__}: {exc}); using torch"
+                log.warning(message)
+                notes.append(message)
+        return TorchEngine(folder, settings, device=self.device, threads=self.threads), notes
+
+    def _ct2(self, spec: ModelSpec, folder: Path, revision: str, settings: GenerationSettings, tokenizer: Any):
+        from .engines.convert import convert
+        from .engines.ct2_engine import Ct2Engine, cuda_available, default_compute_type
+
+        if self.device in (None, "auto"):
+            device = "cuda" if cuda_available() else "cpu"
+        elif self.device.startswith("cuda") and not cuda_available():
+            raise ConfigError("--device cuda was asked for, but CTranslate2 sees no CUDA device")
+        else:
+            device = self.device
+        compute = self.compute_type or spec.compute_type
+        if compute in ("auto", None):
+            compute = default_compute_type(device)
+        ct2_dir = convert(spec, folder, revision, compute)
+        return Ct2Engine(ct2_dir, tokenizer, settings, device=device, compute_type=compute, threads=self.threads)

@@ -10,6 +10,25 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+_CACHE = None
+
+
+def pytest_configure(config):
+    """Keep CTranslate2 conversions of the test models out of the user's cache."""
+    global _CACHE
+    import tempfile
+
+    if "SUMMARIZER_CACHE" not in os.environ:
+        _CACHE = tempfile.mkdtemp(prefix="summarizer-test-cache-")
+        os.environ["SUMMARIZER_CACHE"] = _CACHE
+
+
+def pytest_unconfigure(config):
+    if _CACHE:
+        import shutil
+
+        shutil.rmtree(_CACHE, ignore_errors=True)
+        os.environ.pop("SUMMARIZER_CACHE", None)
 
 
 def _shared_dir() -> Path | None:

@@ -153,3 +153,10 @@ def test_every_front_end_format_runs_end_to_end(tmp_path, tiny_models):
     assert report["counts"]["failed"] == 1  # the RSS item without content, named by its number
     assert any(a["ref"].endswith("feed.rss#2") for a in report["articles"] if a["status"] == "failed")
     assert result.exit_code == 1
+
+
+def test_models_convert_ahead_of_time(tiny_models, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "cache"))
+    result = _run("models", "convert", "--profile", "fast", "--models", str(tiny_models))
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "cache" / "ct2").glob("*/model.bin"))) == 2

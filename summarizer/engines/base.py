@@ -62,6 +62,18 @@ def load_settings(model_dir: Path, overrides: Mapping[str, Any]) -> GenerationSe
     return replace(settings, **dict(overrides))
 
 
+def effective_prefix(prefix: Sequence[int], settings: GenerationSettings) -> tuple[int, ...]:
+    """The forced first target tokens: the caller's (NLLB language code) or the model's forced BOS.
+
+    Both engines force it, count it in the length limit and strip it from the output.
+    """
+    if prefix:
+        return tuple(prefix)
+    if settings.forced_bos_token_id is not None:
+        return (settings.forced_bos_token_id,)
+    return ()
+
+
 @dataclass(frozen=True)
 class Generation:
     """One generated sequence.

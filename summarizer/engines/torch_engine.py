@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from .base import EngineStats, Generation, GenerationSettings
+from .base import EngineStats, Generation, GenerationSettings, effective_prefix
 
 
 def quiet_transformers() -> None:
@@ -73,7 +73,7 @@ class TorchEngine:
                 prefix: Sequence[int]):
         from transformers import GenerationConfig
 
-        forced_bos = prefix[0] if prefix else settings.forced_bos_token_id
+        forced_bos = prefix[0] if prefix else None
         return GenerationConfig(
             num_beams=settings.num_beams, length_penalty=settings.length_penalty,
             no_repeat_ngram_size=settings.no_repeat_ngram_size, repetition_penalty=settings.repetition_penalty,
@@ -97,6 +97,7 @@ class TorchEngine:
         if not batch:
             return []
         settings = settings or self.settings
+        prefix = effective_prefix(prefix, settings)
         started = time.perf_counter()
         pad = settings.pad_token_id if settings.pad_token_id is not None else 0
         width = max(len(ids) for ids in batch)

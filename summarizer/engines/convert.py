@@ -1,0 +1,89 @@
+"""Automatic, cached conversion of Hugging Face models to CTranslate2.
+
+The first use of a model on the ctranslate2 engine converts it into the tool's cache
+(`$SUMMARIZER_CACHE`, else `$XDG_CACHE_HOME/summarizer`, else `~/.cache/summarizer`), keyed by
+model id, revision (for a local folder: its files' sizes and times) and quantization.
+Conversion writes a temporary folder and renames it, under a file lock, so concurrent runs
+neither clash nor leave half a model behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from ..config import ModelSpec
+
+log = logging.getLogger("summarizer")
+DONE = ".complete"
+
+
+def cache_root() -> Path:
+    """The tool's cache folder."""
+    env = os.environ.get("SUMMARIZER_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "summarizer"
+
+
+def _fingerprint(folder: Path) -> str:
+    parts = []
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            stat = path.stat()
+            parts.append(f"{path.name}:{stat.st_size}:{int(stat.st_mtime)}")
+    return "|".join(parts)
+
+
+def ct2_folder_for(spec: ModelSpec, hf_folder: Path, revision: str, quantization: str) -> Path:
+    """Where the converted model lives (whether or not it exists yet)."""
+    import ctranslate2
+
+    source = _fingerprint(hf_folder) if revision == "local" else revision
+    key = hashlib.sha256(f"{spec.ref}|{source}|{quantization}|{ctranslate2.__version__}".encode()).hexdigest()[:12]
+    return cache_root() / "ct2" / f"{spec.name}-{quantization}-{key}"
+
+
+def is_converted(folder: Path) -> bool:
+    """A finished conversion (marker written last)."""
+    return (folder / DONE).is_file() and (folder / "model.bin").is_file()
+
+
+def convert(spec: ModelSpec, hf_folder: Path, revision: str, quantization: str) -> Path:
+    """The CTranslate2 folder of a model, converting it first if needed.
+
+    Raises:
+        Exception: whatever the converter raises; callers fall back to the torch engine.
+    """
+    target = ct2_folder_for(spec, hf_folder, revision, quantization)
+    if is_converted(target):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.parent / f".{target.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be converting the same model
+        if is_converted(target):
+            return target
+        from ctranslate2.converters import TransformersConverter
+
+        log.warning("converting model '%s' to CTranslate2 (%s), once; cached in %s", spec.name, quantization,
+                    target)
+        started = time.perf_counter()
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            TransformersConverter(str(hf_folder), low_cpu_mem_usage=True).convert(
+                str(tmp / "model"), quantization=quantization, force=True)
+            (tmp / "model" / DONE).write_text(f"{spec.ref} {revision} {quantization}\n", encoding="utf-8")
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(tmp / "model", target)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        log.warning("converted '%s' in %.1fs", spec.name, time.perf_counter() - started)
+    return target

@@ -1,0 +1,79 @@
+"""Translation memory: a translator wrapped so that no sentence is translated twice.
+
+Keyed by (model, revision, engine settings, source language, normalised sentence): wire
+stories reprinted by many sites and re-runs cost nothing. Repeats inside one batch are
+translated once too. Retries with other settings bypass the memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+from ..arabic import key_text
+from ..engines.base import GenerationSettings
+from .translate import Translation, Translator
+
+
+class MemoryBackend(Protocol):
+    def tm_get(self, model_key: str, keys: Sequence[str]) -> dict[str, Translation]: ...
+
+    def tm_put(self, model_key: str, items: dict[str, Translation]) -> None: ...
+
+
+@dataclass
+class MemoryStats:
+    """Counts for the run report."""
+
+    hits: int = 0
+    misses: int = 0
+
+
+def sentence_key(text: str) -> str:
+    """Key of a sentence: hash of its normalised text."""
+    return hashlib.sha1(key_text(text).encode("utf-8")).hexdigest()
+
+
+class CachedTranslator:
+    """A Translator that looks sentences up in a memory before translating them.
+
+    Args:
+        inner: the translator to wrap.
+        backend: where translations are kept (Store or MemoryTM).
+        stats: counters shared across the run.
+    """
+
+    def __init__(self, inner: Translator, backend: MemoryBackend, stats: MemoryStats) -> None:
+        self.inner = inner
+        self.backend = backend
+        self.stats = stats
+        model = inner.model
+        spec = model.spec
+        raw = "|".join(str(x) for x in (
+            spec.name, spec.ref, model.revision, model.engine.name, model.engine.compute_type,
+            model.engine.settings.key(), spec.output_ratio, model.max_input_tokens, model.max_output_tokens))
+        self.model_key = hashlib.sha1(raw.encode("utf-8")).hexdigest()
+
+    def supports(self, lang: str) -> bool:
+        return self.inner.supports(lang)
+
+    def translate(self, texts: Sequence[str], src_lang: str,
+                  settings: GenerationSettings | None = None) -> list[Translation]:
+        """Same contract as Translator.translate."""
+        if settings is not None or not texts:
+            return self.inner.translate(texts, src_lang, settings)
+        model_key = f"{self.model_key}:{src_lang}"
+        keys = [sentence_key(t) for t in texts]
+        known = self.backend.tm_get(model_key, keys)
+        todo: dict[str, str] = {}
+        for key, text in zip(keys, texts):
+            if key not in known and key not in todo:
+                todo[key] = text
+        if todo:
+            fresh = dict(zip(todo, self.inner.translate(list(todo.values()), src_lang)))
+            self.backend.tm_put(model_key, fresh)
+            known.update(fresh)
+        self.stats.misses += len(todo)
+        self.stats.hits += len(texts) - len(todo)
+        return [known[k] for k in keys]
