@@ -56,8 +56,13 @@ def _seed() -> None:
     torch.manual_seed(1234)
 
 
-def build_marian(out: Path, text: dict[str, list[str]], max_len: int) -> None:
-    """Marian ar->en: separate source/target sentencepiece models, one joint vocab (opus-mt layout)."""
+def build_marian(out: Path, text: dict[str, list[str]], max_len: int, shape: dict | None = None,
+                 vocab_size: int | None = None) -> None:
+    """Marian ar->en: separate source/target sentencepiece models, one joint vocab (opus-mt layout).
+
+    `shape` overrides the layer sizes; `vocab_size` pads the vocabulary with filler tokens to
+    the real model's size (benchmarks).
+    """
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
     out.mkdir(parents=True, exist_ok=True)
@@ -72,6 +77,8 @@ def build_marian(out: Path, text: dict[str, list[str]], max_len: int) -> None:
         proc = spm.SentencePieceProcessor(model_file=str(out / f"{name}.spm"))
         for i in range(proc.get_piece_size()):
             vocab.setdefault(proc.id_to_piece(i), len(vocab))
+    for k in range(max(0, (vocab_size or 0) - len(vocab) - 1)):
+        vocab[f"▁w{k}"] = len(vocab)
     vocab["<pad>"] = len(vocab)  # opus-mt: pad is last, and is the decoder start token
     (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     tok = MarianTokenizer(source_spm=str(out / "source.spm"), target_spm=str(out / "target.spm"),
@@ -80,7 +87,7 @@ def build_marian(out: Path, text: dict[str, list[str]], max_len: int) -> None:
     pad = tok.pad_token_id
     config = MarianConfig(vocab_size=len(vocab), max_position_embeddings=4 * max_len, pad_token_id=pad,
                           eos_token_id=0, decoder_start_token_id=pad, forced_eos_token_id=0,
-                          scale_embedding=True, share_encoder_decoder_embeddings=True, **SIZE)
+                          scale_embedding=True, share_encoder_decoder_embeddings=True, **(shape or SIZE))
     _seed()
     model = MarianMTModel(config)
     model.generation_config = GenerationConfig(decoder_start_token_id=pad, eos_token_id=0, pad_token_id=pad,
@@ -88,21 +95,27 @@ def build_marian(out: Path, text: dict[str, list[str]], max_len: int) -> None:
     model.save_pretrained(out)
 
 
-def build_bart(out: Path, text: dict[str, list[str]], max_len: int) -> None:
-    """BART summariser with a byte-level BPE tokenizer (distilbart-cnn layout)."""
+def build_bart(out: Path, text: dict[str, list[str]], max_len: int, shape: dict | None = None,
+               vocab_size: int | None = None, bpe_size: int = 600) -> None:
+    """BART summariser with a byte-level BPE tokenizer (distilbart-cnn layout); see build_marian."""
     from tokenizers import ByteLevelBPETokenizer
     from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer, GenerationConfig
 
     out.mkdir(parents=True, exist_ok=True)
     bpe = ByteLevelBPETokenizer()
-    bpe.train_from_iterator(text["en"] * 4, vocab_size=600, min_frequency=1,
+    bpe.train_from_iterator(text["en"] * 4, vocab_size=bpe_size, min_frequency=1,
                             special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"], show_progress=False)
     bpe.save_model(str(out))
+    if vocab_size:
+        vocab = json.loads((out / "vocab.json").read_text(encoding="utf-8"))
+        for k in range(max(0, vocab_size - len(vocab))):
+            vocab[f"Ġw{k}"] = len(vocab)
+        (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     tok = BartTokenizer.from_pretrained(out, model_max_length=max_len)
     tok.save_pretrained(out)
     config = BartConfig(vocab_size=len(tok), max_position_embeddings=4 * max_len, pad_token_id=1,
                         bos_token_id=0, eos_token_id=2, decoder_start_token_id=2, forced_bos_token_id=0,
-                        forced_eos_token_id=2, **SIZE)
+                        forced_eos_token_id=2, **(shape or SIZE))
     # Real BART checkpoints carry these; CTranslate2's converter needs them.
     config.normalize_before = False
     config.normalize_embedding = True

@@ -68,6 +68,7 @@ class _Doc:
     chunks: int = 0
     reached: int = 0
     result: Summary | None = None
+    stalled: bool = False
     flags: list[str] = field(default_factory=list)
 
 
@@ -99,17 +100,24 @@ class Summarizer:
                 chunks.append(unit)
         return chunks
 
-    def _generate(self, texts: list[str]) -> list[tuple[str, Generation]]:
+    def _generate(self, texts: list[str], final: list[bool]) -> list[tuple[str, Generation]]:
         ids = [list(x) for x in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
+        items = list(zip(ids, final))
 
-        def run(batch: list[list[int]]) -> list[Generation]:
-            bounds = [summary_bounds(len(x), self.spec.summary_tokens, self.model.max_output_tokens)
-                      for x in batch]
-            outs = self.model.engine.generate(batch, max_new_tokens=max(h for _, h in bounds),
+        def bounds_of(item: tuple[list[int], bool]) -> tuple[int, int]:
+            low, high = summary_bounds(len(item[0]), self.spec.summary_tokens, self.model.max_output_tokens)
+            if not item[1]:  # a map-stage summary: at most a quarter of its chunk, so rounds converge
+                high = max(1, min(high, len(item[0]) // 4))
+                low = min(low, high // 2)
+            return low, high
+
+        def run(batch: list[tuple[list[int], bool]]) -> list[Generation]:
+            bounds = [bounds_of(item) for item in batch]
+            outs = self.model.engine.generate([x for x, _ in batch], max_new_tokens=max(h for _, h in bounds),
                                               min_new_tokens=min(lo for lo, _ in bounds))
             return [clip(g, h) for g, (_, h) in zip(outs, bounds)]
 
-        outs = map_batched(ids, [len(x) for x in ids], run, self.spec.batch_tokens, self.spec.batch_size)
+        outs = map_batched(items, [len(x) for x in ids], run, self.spec.batch_tokens, self.spec.batch_size)
         decoded = self.tokenizer.batch_decode([list(g.ids) for g in outs], skip_special_tokens=True)
         return [(" ".join(text.split()), gen) for text, gen in zip(decoded, outs)]
 
@@ -123,7 +131,7 @@ class Summarizer:
         for _ in range(MAX_ROUNDS):
             jobs: list[tuple[int, bool, str]] = []
             for k, doc in enumerate(state):
-                if doc.result is not None:
+                if doc.result is not None or doc.stalled:
                     continue
                 joined = " ".join(doc.pieces)
                 if self.count_tokens(joined) <= self.limit:
@@ -135,7 +143,7 @@ class Summarizer:
                 doc.rounds += 1
             if not jobs:
                 break
-            outs = self._generate([text for _, _, text in jobs])
+            outs = self._generate([text for _, _, text in jobs], [final for _, final, _ in jobs])
             new_pieces: dict[int, list[str]] = {}
             for (k, final, _), (text, gen) in zip(jobs, outs):
                 doc = state[k]
@@ -146,11 +154,17 @@ class Summarizer:
                 else:
                     new_pieces.setdefault(k, []).append(text)
             for k, pieces in new_pieces.items():
-                state[k].pieces = [p for p in pieces if p] or ["."]
-        for doc in state:  # safety stop: summarise what fits and say how much that was
+                doc = state[k]
+                before = self.count_tokens(" ".join(doc.pieces))
+                doc.pieces = [p for p in pieces if p] or ["."]
+                if self.count_tokens(" ".join(doc.pieces)) > 0.75 * before:
+                    doc.stalled = True  # summaries that re-tokenise longer than they were generated
+        # Safety stop (rounds that stopped shrinking, e.g. garbage output): summarise what fits of
+        # the current text and say how much of it that was.
+        for doc in state:
             if doc.result is None:
                 kept = self._chunks(doc.pieces)[0]
-                text, gen = self._generate([kept])[0]
+                text, gen = self._generate([kept], [True])[0]
                 cov = min(1.0, self.count_tokens(kept) / max(1, self.count_tokens(" ".join(doc.pieces))))
                 doc.result = Summary(text=text, coverage=round(cov, 4), rounds=doc.rounds + 1,
                                      chunks=doc.chunks, hit_limit=gen.hit_limit,
