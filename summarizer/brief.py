@@ -33,6 +33,7 @@ class Prepared:
     title: str
     title_derived: bool
     translator: str | None
+    fingerprint: str = ""
     timings: dict[str, float] = field(default_factory=dict)
 
     def to_translate(self) -> list[str]:
@@ -124,4 +125,5 @@ def build_brief(prep: Prepared, english: Sequence[str], translations: Sequence[T
         summary_links=tuple((k, tuple(v)) for k, v in links), removed=cleaned.removed, checks=checks,
         models=dict(models), timings_ms=dict(timings_ms),
         created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), meta=dict(art.meta),
+        fingerprint=prep.fingerprint,
     )

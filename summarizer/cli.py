@@ -26,7 +26,9 @@ log = logging.getLogger("summarizer")
 
 def fail(message: str, code: int = 2) -> "typer.Exit":
     """Print one error line and return the Exit to raise."""
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    from rich.markup import escape
+
+    err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)
     return typer.Exit(code)
 
 
@@ -51,37 +53,92 @@ def main_callback(version: bool = typer.Option(False, "--version", callback=vers
     """Arabic news articles -> bilingual briefs."""
 
 
+LOG_FORMATS = ("text", "json")
+
+
 @app.command()
 def run(
     inputs: List[str] = typer.Argument(..., help="Files, folders (recursive), http(s) URLs, or - for stdin."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder for briefs and the run report."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder for briefs, state and the run report."),
     models: Optional[Path] = typer.Option(None, "--models", help="models.yaml to use (default: the bundled one)."),
     profile: str = typer.Option("default", "--profile", "-p", help="Profile of models.yaml."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     engine: Optional[str] = typer.Option(None, "--engine", help="auto, torch or ctranslate2 (default: models.yaml)."),
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads (default: all cores)."),
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", min=1, help="Size cap of one input, in bytes."),
+    state: Optional[Path] = typer.Option(None, "--state", help="State database (default: OUT/state.sqlite)."),
+    force: bool = typer.Option(False, "--force", help="Process every article again, even those already done."),
+    wait: bool = typer.Option(False, "--wait", help="If another run holds OUT, wait for it instead of exiting 75."),
+    log_format: str = typer.Option("text", "--log-format", help="text or json (one JSON object per line)."),
+    log_every: int = typer.Option(100, "--log-every", min=1, help="Without a terminal: a progress line every N articles."),
+    window: int = typer.Option(32, "--window", min=1, help="Articles pooled per batch window (memory vs speed)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print debugging detail."),
 ) -> None:
     """Turn articles into bilingual briefs: OUT/<id>.json, OUT/<id>.md, OUT/briefs.jsonl, OUT/run-report.json."""
-    from .cli_run import RunSettings, execute
+    from .cli_run import RunSettings
 
-    setup_logging(quiet, verbose)
     if device not in ("auto", "cpu", "cuda") and not device.startswith("cuda:"):
         raise fail(f"--device must be auto, cpu or cuda, not {device!r}")
     if engine not in (None, "auto", "torch", "ctranslate2"):
         raise fail(f"--engine must be auto, torch or ctranslate2, not {engine!r}")
-    settings = RunSettings(inputs=inputs, out=out, models=models, profile=profile,
+    if log_format not in LOG_FORMATS:
+        raise fail(f"--log-format must be text or json, not {log_format!r}")
+    settings = RunSettings(inputs=list(inputs), out=out, models=models, profile=profile,
                            device=None if device == "auto" else device, engine=engine, threads=threads,
-                           max_bytes=max_bytes)
+                           max_bytes=max_bytes, state=state, force=force, wait=wait, quiet=quiet,
+                           log_format=log_format, log_every=log_every, window=window)
+    _execute(settings, verbose)
+
+
+def _execute(settings, verbose: bool = False) -> None:
+    from .cli_run import execute
+    from .errors import LockedError
+
+    setup_logging(settings.quiet, verbose)
     try:
-        code = execute(settings, err, quiet=quiet)
-    except (ConfigError, ModelUnavailable) as exc:
-        raise fail(str(exc)) from None
+        code = execute(settings, err)
+    except LockedError as exc:
+        raise fail(str(exc), 75) from None
     except SummarizerError as exc:
         raise fail(str(exc)) from None
     raise typer.Exit(code)
+
+
+@app.command()
+def retry(
+    out: Path = typer.Argument(..., help="Output folder of an earlier run."),
+    state: Optional[Path] = typer.Option(None, "--state", help="State database (default: OUT/state.sqlite)."),
+    wait: bool = typer.Option(False, "--wait", help="Wait for a run that holds OUT."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
+) -> None:
+    """Run again only the articles that failed in the last run of OUT, with that run's settings."""
+    from .cli_run import retry_settings
+
+    try:
+        settings = retry_settings(out, state)
+    except SummarizerError as exc:
+        raise fail(str(exc)) from None
+    if not settings.retry_refs:
+        err.print("nothing to retry: the last run had no failed articles", markup=False)
+        raise typer.Exit(0)
+    settings.wait, settings.quiet = wait, quiet
+    _execute(settings)
+
+
+@app.command()
+def status(
+    out: Path = typer.Argument(..., help="Output folder of a run."),
+    state: Optional[Path] = typer.Option(None, "--state", help="State database (default: OUT/state.sqlite)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show what is done, what failed (with reasons) and what is pending in OUT."""
+    from .cli_status import show_status
+
+    try:
+        show_status(out, state, as_json)
+    except SummarizerError as exc:
+        raise fail(str(exc)) from None
 
 
 from .cli_models import models_app  # noqa: E402  (sub-command group defined in its own module)

@@ -75,6 +75,16 @@ def local_folder(spec: ModelSpec) -> Path | None:
     return folder if has_weights(folder) else None
 
 
+def folder_fingerprint(folder: Path) -> str:
+    """Names, sizes and times of a local model folder's files: changes when the model does."""
+    parts = []
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            stat = path.stat()
+            parts.append(f"{path.name}:{stat.st_size}:{int(stat.st_mtime)}")
+    return "|".join(parts)
+
+
 def resolved_revision(spec: ModelSpec, folder: Path) -> str:
     """The commit a hub model was loaded at (its snapshot folder name), or "local"."""
     if spec.path is not None:

@@ -1,14 +1,25 @@
-"""Output folder: atomic brief files, an append-only briefs.jsonl, and the run report."""
+"""Output folder: atomic brief files, a crash-safe briefs.jsonl, the run report, and a lock.
+
+Order of writes for a brief: <id>.json and <id>.md atomically, then its briefs.jsonl line
+(flushed to disk), then the caller marks it done in the state store. After a crash,
+`reconcile` makes briefs.jsonl exact again: no partial line, no duplicate id, no line of an
+article the state does not know as done, and rewritten briefs' lines brought up to date.
+"""
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
+from .errors import LockedError
+from .faults import crash_point
 from .stages.render import brief_json, brief_jsonl_line, brief_markdown
 from .types import Brief
 
@@ -44,8 +55,20 @@ def safe_id(value: str) -> str:
     return value
 
 
+def _line_id(line: str) -> str | None:
+    """The id of a complete, valid briefs.jsonl line, else None."""
+    if not line.endswith("\n"):
+        return None
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and SAFE_ID_RE.match(value) else None
+
+
 class OutputDir:
-    """The folder a run writes: <id>.json, <id>.md, briefs.jsonl, run-report.json.
+    """The folder a run writes: <id>.json, <id>.md, briefs.jsonl, run-report.json, .lock.
 
     Args:
         root: the folder (created if missing).
@@ -53,22 +76,142 @@ class OutputDir:
 
     JSONL = "briefs.jsonl"
     REPORT = "run-report.json"
+    LOCK = ".lock"
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+        self._lock_handle = None
+        self._index: set[str] | None = None
+        self.replaced: set[str] = set()
 
+    # -- lock -----------------------------------------------------------------------------------
+    def lock(self, wait: bool = False, poll: float = 0.5) -> None:
+        """Take the folder's lock (released by the OS if this process dies, so a stale lock is
+        taken over). Raises LockedError naming the holder's pid, unless `wait`."""
+        handle = open(self.root / self.LOCK, "a+")
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                handle.seek(0)
+                holder = handle.read().strip()
+                pid = int(holder) if holder.isdigit() else None
+                if not wait:
+                    handle.close()
+                    raise LockedError(f"output folder {self.root} is in use by another run (pid {pid or '?'}); "
+                                      f"wait for it, or pass --wait", pid) from None
+                time.sleep(poll)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._lock_handle = handle
+
+    def unlock(self) -> None:
+        """Release the lock."""
+        if self._lock_handle is not None:
+            self._lock_handle.seek(0)
+            self._lock_handle.truncate()
+            fcntl.flock(self._lock_handle, fcntl.LOCK_UN)
+            self._lock_handle.close()
+            self._lock_handle = None
+
+    # -- crash recovery -------------------------------------------------------------------------
+    def cleanup_temp(self) -> int:
+        """Delete temporary files left by a killed run; returns how many."""
+        count = 0
+        for path in self.root.glob(".*.tmp"):
+            path.unlink(missing_ok=True)
+            count += 1
+        return count
+
+    def reconcile(self, done_ids: set[str], unsynced: Iterable[str] = ()) -> dict[str, int]:
+        """Make briefs.jsonl exact after whatever happened before (see the module doc).
+
+        Args:
+            done_ids: ids the state store knows as done (under any pipeline fingerprint).
+            unsynced: ids whose <id>.json was rewritten after their line was written.
+
+        Returns:
+            Counts of what was dropped or rewritten.
+        """
+        path = self.root / self.JSONL
+        stats = {"partial": 0, "duplicate": 0, "unfinished": 0, "resynced": 0}
+        if not path.exists():
+            self._index = set()
+            return stats
+        last: dict[str, int] = {}
+        bad: set[int] = set()
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle):
+                article_id = _line_id(line)
+                if article_id is None:
+                    bad.add(number)
+                    stats["partial"] += 1
+                    continue
+                if article_id in last:
+                    stats["duplicate"] += 1
+                last[article_id] = number
+        keep = {n for i, n in last.items() if i in done_ids}
+        stats["unfinished"] = len(last) - len(keep)
+        resync = {i for i in unsynced if i in last and i in done_ids}
+        stats["resynced"] = len(resync)
+        if any(stats.values()):
+            self._rewrite(lambda number, line, article_id: (
+                None if number not in keep else self._current_line(article_id) if article_id in resync else line))
+        self._index = {i for i, n in last.items() if n in keep}
+        return stats
+
+    def _current_line(self, article_id: str) -> str:
+        data = json.loads((self.root / f"{article_id}.json").read_text(encoding="utf-8"))
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+    def _rewrite(self, choose) -> None:
+        """Stream briefs.jsonl through `choose(number, line, id) -> line | None` into a new file."""
+        path = self.root / self.JSONL
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.JSONL}.", suffix=".tmp", dir=self.root)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out, open(path, encoding="utf-8", errors="replace") as src:
+                for number, line in enumerate(src):
+                    new = choose(number, line, _line_id(line))
+                    if new is not None:
+                        out.write(new)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    # -- writing --------------------------------------------------------------------------------
     def brief_paths(self, article_id: str) -> list[Path]:
         """Files of one brief."""
         base = safe_id(article_id)
         return [self.root / f"{base}.json", self.root / f"{base}.md"]
 
-    def write_brief(self, brief: Brief) -> None:
-        """Write a brief's files atomically, then append its line to briefs.jsonl (durably)."""
+    def write_brief(self, brief: Brief) -> bool:
+        """Write a brief's files atomically, then its briefs.jsonl line.
+
+        Returns:
+            True when the brief replaced one already in briefs.jsonl (a reprocessed article):
+            its line is then replaced by `flush_replacements`, not appended twice.
+        """
+        if self._index is None:
+            self._index = set()
         paths = self.brief_paths(brief.id)
         atomic_write(paths[0], brief_json(brief) + "\n")
         atomic_write(paths[1], brief_markdown(brief))
+        crash_point("write")
+        if brief.id in self._index:
+            self.replaced.add(brief.id)
+            return True
         self.append_jsonl(brief_jsonl_line(brief))
+        self._index.add(brief.id)
+        return False
 
     def append_jsonl(self, line: str) -> None:
         """Append one complete line to briefs.jsonl and flush it to disk."""
@@ -77,8 +220,30 @@ class OutputDir:
             handle.flush()
             os.fsync(handle.fileno())
 
-    def write_report(self, report: Mapping[str, Any]) -> Path:
-        """Write run-report.json atomically."""
+    def flush_replacements(self) -> set[str]:
+        """Rewrite briefs.jsonl once with the lines of reprocessed briefs; returns their ids."""
+        done = set(self.replaced)
+        if done:
+            self._rewrite(lambda number, line, article_id: self._current_line(article_id)
+                          if article_id in done else line)
+            self.replaced.clear()
+        return done
+
+    def write_report(self, header: Mapping[str, Any], articles: Iterable[Mapping[str, Any]] = ()) -> Path:
+        """Write run-report.json atomically, streaming the per-article entries."""
         path = self.root / self.REPORT
-        atomic_write(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.REPORT}.", suffix=".tmp", dir=self.root)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                head = json.dumps(dict(header), ensure_ascii=False, indent=2)
+                out.write(head[:-2] + ',\n  "articles": [')
+                for k, entry in enumerate(articles):
+                    out.write(("," if k else "") + "\n    " + json.dumps(dict(entry), ensure_ascii=False))
+                out.write("\n  ]\n}\n")
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         return path

@@ -8,11 +8,15 @@ a Failure saying why there is none.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
+from . import hub
 from .brief import Prepared, build_brief, content_id
 from .config import Config
 from .errors import ModelUnavailable
@@ -24,7 +28,7 @@ from .stages.memory import CachedTranslator, MemoryBackend, MemoryStats
 from .stages.summarize import Summary
 from .store import MemoryTM
 from .stages.translate import Translation
-from .types import Article, Brief, Failure
+from .types import SCHEMA_VERSION, Article, Brief, Failure
 
 log = logging.getLogger("summarizer")
 Result = Brief | Failure
@@ -72,6 +76,8 @@ class Pipeline:
         self.registry = registry or ModelRegistry(config, device=device, engine=engine, threads=threads,
                                                   compute_type=compute_type)
         self._seen: dict[str, str] = {}
+        self._on_window: Callable[[list[Prepared]], None] | None = None
+        self._model_fps: dict[str, str] = {}
         self.memory = memory if memory is not None else MemoryTM()
         self.memory_stats = MemoryStats()
 
@@ -88,6 +94,33 @@ class Pipeline:
         """Fail fast (ModelUnavailable) when a required model is missing and cannot be fetched."""
         for name in self.required_models():
             self.registry.ensure_available(name)
+
+    def model_fingerprint(self, name: str) -> str:
+        """What about a model changes its outputs: its spec, the revision on disk, engine, compute type."""
+        if name not in self._model_fps:
+            spec = self.config.model(name)
+            folder = hub.local_folder(spec)
+            revision = hub.resolved_revision(spec, folder) if folder else "missing"
+            if folder is not None and revision == "local":
+                revision = hub.folder_fingerprint(folder)
+            data = {k: v for k, v in dataclasses.asdict(spec).items() if k != "description"}
+            data.update(revision=revision, engine=self.registry.engine_choice(spec),
+                        compute_type=self.registry.compute_type or spec.compute_type)
+            raw = json.dumps(data, sort_keys=True, default=str)
+            self._model_fps[name] = hashlib.sha256(raw.encode()).hexdigest()[:16]
+        return self._model_fps[name]
+
+    def fingerprint(self, translator: str | None) -> str:
+        """Fingerprint of the pipeline an article goes through: schema, options, its models.
+
+        A re-run skips an article already done under the same fingerprint; a changed model,
+        revision, engine setting or schema version makes it different, so the article is redone.
+        """
+        # window sizes change speed, not outputs: they are not part of it
+        parts = [str(SCHEMA_VERSION), f"{self.options.lead_below}|{self.options.target}",
+                 self.model_fingerprint(translator) if translator else "-",
+                 self.model_fingerprint(self.profile.summarize)]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
     # -- stages per article ---------------------------------------------------------------
     def prepare(self, article: Article) -> Prepared | Failure:
@@ -119,19 +152,24 @@ class Pipeline:
                                             f"'{language}' (add it under lang_codes in models.yaml)",
                                "segment", status="skipped", id=art_id)
         prep = Prepared(article=article, cleaned=cleaned, id=art_id, language=language, sentences=sentences,
-                        title=title or sentences[0].text, title_derived=not title, translator=translator)
+                        title=title or sentences[0].text, title_derived=not title, translator=translator,
+                        fingerprint=self.fingerprint(translator))
         prep.timings["clean"] = time.perf_counter() - started
         return prep
 
     # -- windows ---------------------------------------------------------------------------
-    def run(self, items: Iterable[Article | Failure],
-            skip: Callable[[str], str | None] | None = None) -> Iterator[Result]:
+    def run(self, items: Iterable[Article | Failure], skip: Callable[[str, str], str | None] | None = None,
+            on_window: Callable[[list[Prepared]], None] | None = None) -> Iterator[Result]:
         """Process articles lazily; yield one Brief or Failure per input item, in input order.
 
         Args:
             items: Articles (and ingest Failures, passed through in place).
-            skip: called with an article id; a returned reason skips the article (already done).
+            skip: called with (article id, pipeline fingerprint); a returned reason skips the
+                article (e.g. "already done").
+            on_window: called with the articles of a window before their models run (state
+                stores mark them pending).
         """
+        self._on_window = on_window
         window: list[Article | Failure] = []
         sentences = 0
         for item in items:
@@ -149,6 +187,8 @@ class Pipeline:
         for item in items:
             results.append(self._prepare_one(item, skip))
         preps = [r for r in results if isinstance(r, Prepared)]
+        if preps and self._on_window is not None:
+            self._on_window(preps)
         english, translations, titles, failed = self._translate(preps)
         summaries, sum_failed = self._summarize([p for p in preps if p.id not in failed], english)
         failed.update(sum_failed)
@@ -174,9 +214,10 @@ class Pipeline:
             return Failure(item.ref, f"skipped: duplicate of {self._seen[prep.id]} (same body)", "segment",
                            status="skipped", id=prep.id)
         self._seen[prep.id] = item.ref
-        reason = skip(prep.id) if skip else None
+        reason = skip(prep.id, prep.fingerprint) if skip else None
         if reason:
-            return Failure(item.ref, f"skipped: {reason}", "segment", status="skipped", id=prep.id)
+            return Failure(item.ref, f"skipped: {reason}", "segment", status="skipped", id=prep.id,
+                           fingerprint=prep.fingerprint)
         return prep
 
     def _translate(self, preps: list[Prepared]):
@@ -203,7 +244,7 @@ class Pipeline:
                     sizes=lambda p: len(p.to_translate()))
             except ModelUnavailable as exc:
                 for p in members:
-                    failed[p.id] = Failure(p.article.ref, str(exc), "translate", id=p.id)
+                    failed[p.id] = Failure(p.article.ref, str(exc), "translate", id=p.id, fingerprint=p.fingerprint)
                 continue
             elapsed = time.perf_counter() - started
             total = sum(p.weight() for p in members)
@@ -233,7 +274,8 @@ class Pipeline:
         try:
             summarizer = Summarizer(self.registry.get(self.profile.summarize))
         except ModelUnavailable as exc:
-            return summaries, {p.id: Failure(p.article.ref, str(exc), "summarize", id=p.id) for p in todo}
+            return summaries, {p.id: Failure(p.article.ref, str(exc), "summarize", id=p.id,
+                                             fingerprint=p.fingerprint) for p in todo}
         outs = self._isolated(todo, lambda ps: summarizer.summarize([english[p.id] for p in ps]),
                               "summarize", failed, sizes=lambda p: 1)
         elapsed = time.perf_counter() - started
@@ -268,7 +310,8 @@ class Pipeline:
             try:
                 outs.append(fn([p]))
             except Exception as exc:  # noqa: BLE001 - isolate the failing article
-                failed[p.id] = Failure(p.article.ref, f"{stage} failed: {type(exc).__name__}: {exc}", stage, id=p.id)
+                failed[p.id] = Failure(p.article.ref, f"{stage} failed: {type(exc).__name__}: {exc}", stage, id=p.id,
+                                       fingerprint=p.fingerprint)
                 outs.append(None)
         return outs
 

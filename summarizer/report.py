@@ -1,13 +1,19 @@
-"""The run report: counts, per-article status and error, models with revisions, timings."""
+"""The run report: counts, per-article status and error, models with revisions, timings.
+
+Per-article entries go to the state store as they come (memory stays flat over long runs)
+and are streamed into run-report.json at the end.
+"""
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterator, Mapping
 
 from . import __version__
-from .types import Brief, Failure, SCHEMA_VERSION
+from .store import Store
+from .types import SCHEMA_VERSION, Brief, Failure
 
 
 def _now() -> str:
@@ -15,22 +21,30 @@ def _now() -> str:
 
 
 class RunReport:
-    """Collects what a run did; `to_dict` gives run-report.json.
+    """Collects what a run did.
 
     Args:
+        store: the state store that keeps per-article entries.
+        run_id: this run's id in the store.
         inputs: the inputs as given.
         out: the output folder.
         profile: the profile name.
     """
 
-    def __init__(self, inputs: Iterable[str], out: str, profile: str) -> None:
-        self.inputs = list(inputs)
+    FLUSH_EVERY = 200
+
+    def __init__(self, store: Store, run_id: int, inputs: list[str], out: str, profile: str) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.inputs = inputs
         self.out = out
         self.profile = profile
         self.started_at = _now()
         self._t0 = time.perf_counter()
-        self.articles: list[dict[str, Any]] = []
-        self.counts = {"done": 0, "failed": 0, "skipped": 0}
+        self._pending: list[tuple] = []
+        self.seq = 0
+        self.counts = {"new": 0, "skipped": 0, "failed": 0}
+        self.sentences = 0
         self.timings_ms = {"clean": 0, "translate": 0, "summarize": 0}
         self.models: dict[str, Any] = {}
         self.extra: dict[str, Any] = {}
@@ -39,38 +53,57 @@ class RunReport:
     def add(self, result: Brief | Failure) -> None:
         """Record one result of the pipeline."""
         if isinstance(result, Brief):
-            self.counts["done"] += 1
-            self.articles.append({"ref": result.source.get("ref"), "id": result.id, "status": "done",
-                                  "flags": list(result.checks.get("flags", []))})
+            self.counts["new"] += 1
+            self.sentences += len(result.sentences)
             for stage in self.timings_ms:
                 self.timings_ms[stage] += int(result.timings_ms.get(stage, 0))
+            row = (self.seq, result.source.get("ref") or "", result.id, "new", None, None,
+                   json.dumps(list(result.checks.get("flags", []))))
         else:
             self.counts[result.status] += 1
-            self.articles.append({"ref": result.ref, "id": result.id, "status": result.status,
-                                  "stage": result.stage, "error": result.error})
+            row = (self.seq, result.ref, result.id, result.status, result.stage, result.error, None)
+        self.seq += 1
+        self._pending.append(row)
+        if len(self._pending) >= self.FLUSH_EVERY:
+            self.flush()
 
-    def set_models(self, infos: Mapping[str, Mapping[str, Any]]) -> None:
-        """Record the models the run loaded (name -> info with id, revision, engine)."""
-        self.models = {name: dict(info) for name, info in infos.items()}
+    def flush(self) -> None:
+        """Write buffered entries to the store."""
+        if self._pending:
+            self.store.add_items(self.run_id, self._pending)
+            self._pending = []
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self._t0
 
     @property
     def exit_code(self) -> int:
-        """0 when no article failed, 1 otherwise (130/143 when interrupted)."""
+        """0 when no article failed, 1 otherwise; 130/143 when interrupted by SIGINT/SIGTERM."""
         if self.interrupted == "SIGINT":
             return 130
         if self.interrupted == "SIGTERM":
             return 143
         return 1 if self.counts["failed"] else 0
 
-    def to_dict(self) -> dict[str, Any]:
-        """The report as JSON-ready data."""
-        elapsed = time.perf_counter() - self._t0
+    def header(self) -> dict[str, Any]:
+        """Everything but the per-article entries."""
         return {
-            "schema": SCHEMA_VERSION, "tool": f"summarizer {__version__}", "started_at": self.started_at,
-            "finished_at": _now(), "elapsed_s": round(elapsed, 3), "inputs": self.inputs, "out": self.out,
-            "profile": self.profile, "models": self.models,
-            "counts": {"items": len(self.articles), **self.counts},
-            "timings_ms": {**self.timings_ms, "wall": int(elapsed * 1000)},
+            "schema": SCHEMA_VERSION, "tool": f"summarizer {__version__}", "run_id": self.run_id,
+            "started_at": self.started_at, "finished_at": _now(), "elapsed_s": round(self.elapsed, 3),
+            "inputs": self.inputs, "out": self.out, "profile": self.profile, "models": self.models,
+            "counts": {"items": self.seq, **self.counts},
+            "timings_ms": {**self.timings_ms, "wall": int(self.elapsed * 1000)},
             **self.extra, "interrupted": self.interrupted, "exit_code": self.exit_code,
-            "articles": self.articles,
         }
+
+    def articles(self) -> Iterator[Mapping[str, Any]]:
+        """Per-article entries, in input order, read back from the store."""
+        self.flush()
+        for seq, ref, art_id, status, stage, error, flags in self.store.items(self.run_id):
+            entry: dict[str, Any] = {"ref": ref, "id": art_id, "status": status}
+            if status == "new":
+                entry["flags"] = json.loads(flags or "[]")
+            else:
+                entry.update(stage=stage, error=error)
+            yield entry

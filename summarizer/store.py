@@ -22,6 +22,13 @@ MIGRATIONS = (
          id TEXT NOT NULL, fingerprint TEXT NOT NULL, ref TEXT NOT NULL, status TEXT NOT NULL,
          stage TEXT, error TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (id, fingerprint))""",
     """CREATE INDEX articles_status ON articles (status)""",
+    """ALTER TABLE articles ADD COLUMN synced INTEGER NOT NULL DEFAULT 1""",
+    """CREATE TABLE run_items (
+         run_id INTEGER NOT NULL, seq INTEGER NOT NULL, ref TEXT NOT NULL, id TEXT, status TEXT NOT NULL,
+         stage TEXT, error TEXT, flags TEXT, PRIMARY KEY (run_id, seq))""",
+    """CREATE TABLE runs (
+         run_id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, settings TEXT NOT NULL, finished_at TEXT,
+         exit_code INTEGER)""",
 )
 
 
@@ -30,7 +37,8 @@ def _now() -> str:
 
 
 class Store:
-    """One SQLite file of state.
+    """One SQLite file of state: articles done per pipeline fingerprint, runs and their items,
+    and the translation memory.
 
     Args:
         path: the database file (created with its tables when missing).
@@ -84,28 +92,95 @@ class Store:
         return self.db.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
 
     # -- processed articles ---------------------------------------------------------------------
-    def article_status(self, article_id: str, fingerprint: str) -> str | None:
-        """"done", "failed" or None for an article under a pipeline fingerprint."""
+    def done_ids(self) -> set[str]:
+        """Ids done under any fingerprint (their briefs are legitimately in briefs.jsonl)."""
         with self._lock:
-            row = self.db.execute("SELECT status FROM articles WHERE id = ? AND fingerprint = ?",
+            return {row[0] for row in self.db.execute("SELECT DISTINCT id FROM articles WHERE status = 'done'")}
+
+    def is_done(self, article_id: str, fingerprint: str) -> bool:
+        """Was this article finished under this pipeline fingerprint?"""
+        with self._lock:
+            row = self.db.execute("SELECT 1 FROM articles WHERE id = ? AND fingerprint = ? AND status = 'done'",
                                   (article_id, fingerprint)).fetchone()
-        return row[0] if row else None
+        return row is not None
 
-    def mark(self, article_id: str, fingerprint: str, ref: str, status: str, stage: str | None = None,
-             error: str | None = None) -> None:
-        """Record an article's outcome (durable when this returns)."""
+    def mark_many(self, rows: Iterable[tuple[str, str, str, str, str | None, str | None]],
+                  synced: bool = True) -> None:
+        """Record outcomes (id, fingerprint, ref, status, stage, error) in one transaction."""
+        now = _now()
         with self._lock, self.db:
-            self.db.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (article_id, fingerprint, ref, status, stage, error, _now()))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO articles (id, fingerprint, ref, status, stage, error, updated_at, synced) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(*row, now, int(synced)) for row in rows])
 
-    def articles(self, status: str | None = None) -> Iterator[tuple[str, str, str, str, str | None, str | None, str]]:
-        """Rows (id, fingerprint, ref, status, stage, error, updated_at), optionally of one status."""
-        query = "SELECT id, fingerprint, ref, status, stage, error, updated_at FROM articles"
-        args: tuple = ()
+    def unsynced(self) -> list[str]:
+        """Ids whose brief was rewritten but whose briefs.jsonl line was not yet replaced."""
+        with self._lock:
+            return [r[0] for r in self.db.execute("SELECT DISTINCT id FROM articles WHERE synced = 0")]
+
+    def set_synced(self, ids: Iterable[str]) -> None:
+        """Mark ids' briefs.jsonl lines as current."""
+        with self._lock, self.db:
+            self.db.executemany("UPDATE articles SET synced = 1 WHERE id = ?", [(i,) for i in ids])
+
+    def count(self, status: str) -> int:
+        """Distinct article ids with a status."""
+        with self._lock:
+            return self.db.execute("SELECT COUNT(DISTINCT id) FROM articles WHERE status = ?", (status,)).fetchone()[0]
+
+    def pending(self) -> list[tuple[str, str]]:
+        """(id, ref) of articles taken up by a run that did not finish them."""
+        with self._lock:
+            return list(self.db.execute(
+                "SELECT id, ref FROM articles a WHERE status = 'pending' AND NOT EXISTS "
+                "(SELECT 1 FROM articles b WHERE b.id = a.id AND b.status = 'done') ORDER BY ref"))
+
+    # -- runs ---------------------------------------------------------------------------------
+    def start_run(self, settings: Mapping[str, object]) -> int:
+        """Register a run; returns its id."""
+        import json
+
+        with self._lock, self.db:
+            cur = self.db.execute("INSERT INTO runs (started_at, settings) VALUES (?, ?)",
+                                  (_now(), json.dumps(settings, ensure_ascii=False, default=str)))
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, exit_code: int) -> None:
+        """Record how a run ended."""
+        with self._lock, self.db:
+            self.db.execute("UPDATE runs SET finished_at = ?, exit_code = ? WHERE run_id = ?",
+                            (_now(), exit_code, run_id))
+
+    def last_run(self) -> tuple[int, dict, str | None, int | None] | None:
+        """(run_id, settings, finished_at, exit_code) of the latest run, or None."""
+        import json
+
+        with self._lock:
+            row = self.db.execute("SELECT run_id, settings, finished_at, exit_code FROM runs "
+                                  "ORDER BY run_id DESC LIMIT 1").fetchone()
+        return (row[0], json.loads(row[1]), row[2], row[3]) if row else None
+
+    def add_items(self, run_id: int, rows: Iterable[tuple[int, str, str | None, str, str | None, str | None,
+                                                          str | None]]) -> None:
+        """Record a run's per-item results (seq, ref, id, status, stage, error, flags)."""
+        with self._lock, self.db:
+            self.db.executemany("INSERT OR REPLACE INTO run_items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                [(run_id, *row) for row in rows])
+
+    def items(self, run_id: int, status: str | None = None) -> Iterator[tuple]:
+        """A run's per-item rows (seq, ref, id, status, stage, error, flags), in input order."""
+        query = "SELECT seq, ref, id, status, stage, error, flags FROM run_items WHERE run_id = ?"
+        args: tuple = (run_id,)
         if status:
-            query += " WHERE status = ?"
-            args = (status,)
-        yield from self.db.execute(query + " ORDER BY updated_at, ref", args).fetchall()
+            query += " AND status = ?"
+            args += (status,)
+        cursor = self.db.cursor()
+        cursor.execute(query + " ORDER BY seq", args)
+        while True:
+            rows = cursor.fetchmany(1000)
+            if not rows:
+                break
+            yield from rows
 
 
 class MemoryTM:

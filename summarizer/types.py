@@ -56,6 +56,7 @@ class Failure:
     stage: str
     status: str = "failed"
     id: str | None = None
+    fingerprint: str | None = None
 
     ok = False
 
@@ -124,6 +125,7 @@ class Brief:
     created_at: str
     meta: Mapping[str, Any] = field(default_factory=dict)
     schema: int = SCHEMA_VERSION
+    fingerprint: str = field(default="", compare=False)  # pipeline config it was made under (not in JSON)
 
     ok = True
 

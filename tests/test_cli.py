@@ -33,7 +33,7 @@ def test_run_writes_every_output(tmp_path, tiny_models, sample_path, brief_schem
     result = _run("run", str(sample_path), str(ROOT / "examples"), "--out", str(out), "--models", str(tiny_models))
     assert result.exit_code == 0, result.output
     report = json.loads((out / "run-report.json").read_text(encoding="utf-8"))
-    assert report["counts"] == {"items": 6, "done": 6, "failed": 0, "skipped": 0}
+    assert report["counts"] == {"items": 6, "new": 6, "failed": 0, "skipped": 0}
     assert report["exit_code"] == 0 and report["profile"] == "default"
     assert {m["revision"] for m in report["models"].values()} == {"local"}
     lines = (out / "briefs.jsonl").read_text(encoding="utf-8").splitlines()
@@ -46,7 +46,7 @@ def test_run_writes_every_output(tmp_path, tiny_models, sample_path, brief_schem
         md = (out / f"{brief['id']}.md").read_text(encoding="utf-8")
         if brief["language"] == "ar":
             assert '<div dir="rtl" lang="ar">' in md
-    assert "6 briefs written, 0 failed" in result.output
+    assert "6 new, 0 skipped, 0 failed" in result.output
     assert not list(out.glob(".*.tmp"))
 
 
@@ -60,8 +60,8 @@ def test_failed_articles_give_exit_1_and_the_batch_goes_on(tmp_path, tiny_models
     assert "failed  " in result.output and "empty input" in result.output and "line 1" in result.output
     assert "Traceback" not in result.output
     report = json.loads((out / "run-report.json").read_text(encoding="utf-8"))
-    assert report["counts"]["done"] == 1 and report["counts"]["failed"] == 2
-    assert {a["status"] for a in report["articles"]} == {"done", "failed"}
+    assert report["counts"]["new"] == 1 and report["counts"]["failed"] == 2
+    assert {a["status"] for a in report["articles"]} == {"new", "failed"}
 
 
 def test_stdin(tmp_path, tiny_models):

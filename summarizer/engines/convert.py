@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from ..config import ModelSpec
+from ..hub import folder_fingerprint
 
 log = logging.getLogger("summarizer")
 DONE = ".complete"
@@ -33,20 +34,11 @@ def cache_root() -> Path:
     return Path(base) / "summarizer"
 
 
-def _fingerprint(folder: Path) -> str:
-    parts = []
-    for path in sorted(folder.iterdir()):
-        if path.is_file():
-            stat = path.stat()
-            parts.append(f"{path.name}:{stat.st_size}:{int(stat.st_mtime)}")
-    return "|".join(parts)
-
-
 def ct2_folder_for(spec: ModelSpec, hf_folder: Path, revision: str, quantization: str) -> Path:
     """Where the converted model lives (whether or not it exists yet)."""
     import ctranslate2
 
-    source = _fingerprint(hf_folder) if revision == "local" else revision
+    source = folder_fingerprint(hf_folder) if revision == "local" else revision
     key = hashlib.sha256(f"{spec.ref}|{source}|{quantization}|{ctranslate2.__version__}".encode()).hexdigest()[:12]
     return cache_root() / "ct2" / f"{spec.name}-{quantization}-{key}"
 
@@ -70,6 +62,9 @@ def convert(spec: ModelSpec, hf_folder: Path, revision: str, quantization: str) 
         fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be converting the same model
         if is_converted(target):
             return target
+        for stale in target.parent.glob(f".{target.name}.*"):  # left by a killed conversion
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
         from ctranslate2.converters import TransformersConverter
 
         log.warning("converting model '%s' to CTranslate2 (%s), once; cached in %s", spec.name, quantization,

@@ -175,3 +175,54 @@ def _from_url(url: str, max_bytes: int, timeout: float) -> Iterator[Article | Fa
     elif fmt is None and "html" in ctype:
         fmt = "html"
     yield from _from_bytes(data, url, None, fmt, max_bytes, url=url)
+
+
+def estimate_total(inputs: Iterable[str], max_scan_bytes: int = 200_000_000) -> int | None:
+    """About how many articles the inputs hold (for progress ETAs); None when unknowable.
+
+    Files count one each, JSON Lines files one per non-empty line (counted when the files are
+    not huge); stdin and URLs make the total unknown.
+    """
+    total, scanned = 0, 0
+    for kind, value in walk(inputs):
+        if kind in ("stdin", "url"):
+            return None
+        if kind != "path":
+            total += 1
+            continue
+        if format_of(value) == "jsonl" and not value.lower().endswith(".gz"):
+            size = os.path.getsize(value)
+            scanned += size
+            if scanned > max_scan_bytes:
+                return None
+            with open(value, "rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        else:
+            total += 1
+    return total
+
+
+def _base_of(ref: str) -> str:
+    """The input a ref came from: "a.jsonl:3" -> "a.jsonl", "feed.xml#2" -> "feed.xml"."""
+    if ref == "-" or ref.startswith(("http://", "https://")) or os.path.exists(ref):
+        return ref
+    for sep in (":", "#"):
+        base, _, tail = ref.rpartition(sep)
+        if base and tail.isdigit():
+            return base
+    return ref
+
+
+def iter_refs(refs: Iterable[str], **kwargs) -> Iterator[Article | Failure]:
+    """Re-read exactly the given items (by their refs, as in the run report), in the given order."""
+    wanted: dict[str, list[str]] = {}
+    for ref in refs:
+        wanted.setdefault(_base_of(ref), []).append(ref)
+    for base, group in wanted.items():
+        if base == "-":
+            for ref in group:
+                yield Failure(ref, "stdin input cannot be read again; run it again with the same input", "ingest")
+            continue
+        found = {item.ref: item for item in iter_articles([base], **kwargs) if item.ref in group}
+        for ref in group:
+            yield found.get(ref) or Failure(ref, "no longer found in its input", "ingest")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from ..batching import map_batched
+from ..faults import crash_point
 from ..engines.base import Generation
 from ..registry import LoadedModel
 from .segment import split_sentences
@@ -115,6 +116,7 @@ class Summarizer:
             bounds = [bounds_of(item) for item in batch]
             outs = self.model.engine.generate([x for x, _ in batch], max_new_tokens=max(h for _, h in bounds),
                                               min_new_tokens=min(lo for lo, _ in bounds))
+            crash_point("summarize")
             return [clip(g, h) for g, (_, h) in zip(outs, bounds)]
 
         outs = map_batched(items, [len(x) for x in ids], run, self.spec.batch_tokens, self.spec.batch_size)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from ..batching import map_batched
+from ..faults import crash_point
 from ..engines.base import Generation, GenerationSettings
 from ..registry import LoadedModel
 
@@ -163,6 +164,7 @@ class Translator:
             budgets = [output_budget(len(x), self.spec.output_ratio, cap) for x in batch]
             outs = self.model.engine.generate(batch, max_new_tokens=max(budgets) + len(prefix), prefix=prefix,
                                               settings=settings)
+            crash_point("translate")
             return [clip(g, b) for g, b in zip(outs, budgets)]
 
         outs = map_batched(ids, [len(x) for x in ids], run, self.spec.batch_tokens, self.spec.batch_size)

@@ -1,0 +1,26 @@
+"""Crash points for the kill -9 tests: `SUMMARIZER_CRASH_AT=name:N` kills this process with
+SIGKILL the Nth time the named point is reached. Without the variable it costs one lookup.
+
+Points: "translate" (after a translation batch), "summarize" (after a summary batch),
+"write" (brief files written, briefs.jsonl line not yet), "mark" (line written, state not yet).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+_SPEC = os.environ.get("SUMMARIZER_CRASH_AT", "")
+_COUNTS: dict[str, int] = {}
+
+
+def crash_point(name: str) -> None:
+    """Die here (SIGKILL) when the environment asks for it; see the module doc."""
+    if not _SPEC:
+        return
+    point, _, nth = _SPEC.partition(":")
+    if point != name:
+        return
+    _COUNTS[name] = _COUNTS.get(name, 0) + 1
+    if _COUNTS[name] >= int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
