@@ -74,3 +74,17 @@ def has_letters(text: str) -> bool:
 def word_count(text: str) -> int:
     """Number of whitespace-separated words."""
     return len(text.split())
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """normalize(text) plus, for each of its characters, the index of the source character.
+
+    Lets a match found in the normalised copy be mapped back onto the display text.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    for k, ch in enumerate(text):
+        for piece in normalize(ch):
+            out.append(piece)
+            where.append(k)
+    return "".join(out), where

@@ -12,6 +12,7 @@ from .dates import find_date, parse_date
 from .stages.summarize import Summary, link_summary
 from .stages.translate import Translation
 from .types import Article, Brief, BriefSentence, Cleaned, Sentence
+from .verify import sentence_checks, summary_checks
 
 LEAD_SENTENCES = 2
 
@@ -35,6 +36,7 @@ class Prepared:
     translator: str | None
     fingerprint: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_translate(self) -> list[str]:
         """Texts to send to the translator: the title (unless derived) then translatable sentences."""
@@ -54,7 +56,7 @@ def lead_summary(prep: Prepared, english: Sequence[str]) -> tuple[str, list[tupl
 
 def build_brief(prep: Prepared, english: Sequence[str], translations: Sequence[Translation | None],
                 title_en: str, summary: Summary | None, models: Mapping[str, Any],
-                timings_ms: Mapping[str, int]) -> Brief:
+                timings_ms: Mapping[str, int], strict: bool = False) -> Brief:
     """Put one article's results together.
 
     Args:
@@ -65,10 +67,12 @@ def build_brief(prep: Prepared, english: Sequence[str], translations: Sequence[T
         summary: the summariser's result, or None for a lead summary.
         models: model infos for "translate" and "summarize".
         timings_ms: per-stage timings.
+        strict: replace unsupported summary sentences by the translation's lead sentences.
     """
     flags: list[str] = []
     sentences = []
     split, hit, passed = [], [], []
+    found, check_flags = sentence_checks(prep.sentences, translations, english, prep.language)
     for s, en, tr in zip(prep.sentences, english, translations):
         sflags = []
         if tr is None:
@@ -81,19 +85,25 @@ def build_brief(prep: Prepared, english: Sequence[str], translations: Sequence[T
             if tr.hit_limit:
                 sflags.append("length_limit")
                 hit.append(s.i)
+            sflags.extend(f for f in check_flags.get(s.i, []) if f not in sflags)
         sentences.append(BriefSentence(i=s.i, p=s.p, ar=s.text, en=en, flags=tuple(sflags),
                                        score=round(tr.score, 4) if tr and tr.score is not None else None))
+    support: list[dict[str, Any]] = []
     if summary is None:
         summary_en, links = lead_summary(prep, english)
         flags.append("lead_summary")
         coverage = 1.0
     else:
-        summary_en = summary.text
-        links = link_summary(summary_en, english)
         flags.extend(summary.flags)
         coverage = summary.coverage
         if summary.hit_limit:
             flags.append("summary_length_limit")
+        summary_en, support, repaired = summary_checks(summary.text, english, strict, english[:LEAD_SENTENCES + 2])
+        if any(not r["supported"] for r in support):
+            flags.append("unsupported_summary")
+        if repaired:
+            flags.append("summary_repaired")
+        links = link_summary(summary_en, english)
     linked = sorted({i for _, idx in links for i in idx})
     if not linked and prep.sentences:
         linked = [0]
@@ -107,6 +117,13 @@ def build_brief(prep: Prepared, english: Sequence[str], translations: Sequence[T
         flags.append("output_length_limit")
     if passed:
         flags.append("passthrough")
+    all_sentence_flags = {f for fs in check_flags.values() for f in fs}
+    for flag in ("numbers", "low_confidence", "untranslated", "retried", "fallback_model", "glossary",
+                 "glossary_unplaced", "name_unified"):
+        if flag in all_sentence_flags:
+            flags.append({"numbers": "numbers_mismatch"}.get(flag, flag))
+    if any(f.startswith("degenerate:") for f in all_sentence_flags):
+        flags.append("degenerate")
     art, cleaned = prep.article, prep.cleaned
     header = " ".join(r.text for r in cleaned.removed[:8])
     published = parse_date(art.published_raw) or (find_date(header) if not art.published_raw else None)
@@ -116,7 +133,9 @@ def build_brief(prep: Prepared, english: Sequence[str], translations: Sequence[T
     checks = {
         "coverage": coverage, "sentences": len(prep.sentences),
         "translated": sum(1 for t in translations if t is not None), "truncated": "truncated" in flags,
-        "split_sentences": split, "hit_limit": hit, "untranslated": passed, "flags": flags,
+        "split_sentences": split, "hit_limit": hit, "untranslated": passed, **found,
+        "summary_support": support, "glossary": prep.extra.get("glossary", []),
+        "names_unified": prep.extra.get("names_unified", []), "flags": flags,
     }
     return Brief(
         id=prep.id, source=source, language=prep.language,

@@ -72,6 +72,8 @@ def run(
     log_format: str = typer.Option("text", "--log-format", help="text or json (one JSON object per line)."),
     log_every: int = typer.Option(100, "--log-every", min=1, help="Without a terminal: a progress line every N articles."),
     window: int = typer.Option(32, "--window", min=1, help="Articles pooled per batch window (memory vs speed)."),
+    glossary: Optional[Path] = typer.Option(None, "--glossary", help="CSV of Arabic term, English rendering[, note]."),
+    strict: bool = typer.Option(False, "--strict", help="Replace unsupported summary sentences by lead sentences."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print debugging detail."),
 ) -> None:
@@ -87,7 +89,8 @@ def run(
     settings = RunSettings(inputs=list(inputs), out=out, models=models, profile=profile,
                            device=None if device == "auto" else device, engine=engine, threads=threads,
                            max_bytes=max_bytes, state=state, force=force, wait=wait, quiet=quiet,
-                           log_format=log_format, log_every=log_every, window=window)
+                           log_format=log_format, log_every=log_every, window=window, glossary=glossary,
+                           strict=strict)
     _execute(settings, verbose)
 
 

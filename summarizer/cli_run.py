@@ -20,6 +20,7 @@ from rich.console import Console
 
 from .config import load_config
 from .faults import crash_point
+from .glossary import Glossary
 from .output import OutputDir
 from .pipeline import Pipeline, PipelineOptions
 from .progress import Progress
@@ -50,6 +51,8 @@ class RunSettings:
     log_format: str = "text"
     log_every: int = 100
     window: int = 32
+    glossary: Optional[Path] = None
+    strict: bool = False
     retry_refs: list[str] = field(default_factory=list)
 
     def saved(self) -> dict:
@@ -58,6 +61,7 @@ class RunSettings:
         data["models"] = str(Path(self.models).resolve()) if self.models else None
         data["out"] = str(Path(self.out).resolve())
         data["state"] = str(Path(self.state).resolve()) if self.state else None
+        data["glossary"] = str(Path(self.glossary).resolve()) if self.glossary else None
         data.pop("retry_refs")
         return data
 
@@ -95,8 +99,10 @@ def state_path(settings: RunSettings) -> Path:
 def execute(settings: RunSettings, console: Console) -> int:
     """Run; return the exit code. ConfigError, ModelUnavailable and LockedError propagate."""
     config = load_config(settings.models)
+    glossary = Glossary.load(settings.glossary) if settings.glossary else None
     pipeline = Pipeline(config, settings.profile, device=settings.device, engine=settings.engine,
-                        threads=settings.threads, options=PipelineOptions(window_articles=settings.window))
+                        threads=settings.threads, glossary=glossary,
+                        options=PipelineOptions(window_articles=settings.window, strict=settings.strict))
     pipeline.check_models()
     outdir = OutputDir(settings.out)
     outdir.lock(wait=settings.wait)
@@ -134,8 +140,10 @@ def execute(settings: RunSettings, console: Console) -> int:
             report.models = {name: {**m.info(), "calls": m.engine.stats.calls, "sequences": m.engine.stats.sequences}
                              for name, m in pipeline.registry.loaded().items()}
             report.extra["translation_memory"] = {"hits": pipeline.memory_stats.hits,
-                                                  "misses": pipeline.memory_stats.misses}
+                                                  "misses": pipeline.memory_stats.misses,
+                                                  "retries": pipeline.memory_stats.retries}
             report.extra["model_calls"] = sum(m.engine.stats.calls for m in pipeline.registry.loaded().values())
+            report.extra["name_variants"] = pipeline.names.report()
             path = outdir.write_report(report.header(), report.articles())
             store.finish_run(run_id, report.exit_code)
             progress.stop()
@@ -197,6 +205,6 @@ def retry_settings(out: Path, state: Optional[Path]) -> RunSettings:
     finally:
         store.close()
     saved["out"] = Path(saved["out"])
-    for key in ("models", "state"):
+    for key in ("models", "state", "glossary"):
         saved[key] = Path(saved[key]) if saved.get(key) else None
     return RunSettings(**{**saved, "inputs": [], "retry_refs": refs, "force": False})

@@ -19,16 +19,18 @@ from typing import Callable, Iterable, Iterator, Sequence
 from . import hub
 from .brief import Prepared, build_brief, content_id
 from .config import Config
-from .errors import ModelUnavailable
 from .langid import detect_language
 from .registry import ModelRegistry
 from .stages.clean import clean
 from .stages.segment import segment
-from .stages.memory import CachedTranslator, MemoryBackend, MemoryStats
+from .glossary import Glossary
+from .names import NameBook
+from .stages.memory import MemoryBackend, MemoryStats
 from .stages.summarize import Summary
-from .store import MemoryTM
 from .stages.translate import Translation
+from .store import MemoryTM
 from .types import SCHEMA_VERSION, Article, Brief, Failure
+from .window import WindowTranslator, summarize_window
 
 log = logging.getLogger("summarizer")
 Result = Brief | Failure
@@ -43,12 +45,14 @@ class PipelineOptions:
         window_sentences: a window closes once it holds this many sentences.
         lead_below: articles with fewer sentences get their lead as summary (flagged).
         target: the language briefs are written in.
+        strict: replace unsupported summary sentences with the translation's lead sentences.
     """
 
     window_articles: int = 32
     window_sentences: int = 3000
     lead_below: int = 3
     target: str = "en"
+    strict: bool = False
 
 
 class Pipeline:
@@ -64,12 +68,13 @@ class Pipeline:
         options: window sizes and thresholds.
         registry: an existing registry to share loaded models.
         memory: translation memory backend (a Store); default: an in-process memory for this run.
+        glossary: terms to render exactly (see glossary.py).
     """
 
     def __init__(self, config: Config, profile: str = "default", *, device: str | None = None,
                  engine: str | None = None, threads: int | None = None, compute_type: str | None = None,
                  options: PipelineOptions | None = None, registry: ModelRegistry | None = None,
-                 memory: MemoryBackend | None = None) -> None:
+                 memory: MemoryBackend | None = None, glossary: Glossary | None = None) -> None:
         self.config = config
         self.profile = config.profile(profile)
         self.options = options or PipelineOptions()
@@ -80,6 +85,8 @@ class Pipeline:
         self._model_fps: dict[str, str] = {}
         self.memory = memory if memory is not None else MemoryTM()
         self.memory_stats = MemoryStats()
+        self.glossary = glossary
+        self.names = NameBook()
 
     def required_models(self) -> list[str]:
         """Models every run of this profile needs: the summariser and per-language translators.
@@ -117,7 +124,8 @@ class Pipeline:
         revision, engine setting or schema version makes it different, so the article is redone.
         """
         # window sizes change speed, not outputs: they are not part of it
-        parts = [str(SCHEMA_VERSION), f"{self.options.lead_below}|{self.options.target}",
+        parts = [str(SCHEMA_VERSION), f"{self.options.lead_below}|{self.options.target}|{self.options.strict}",
+                 self.glossary.digest if self.glossary else "-",
                  self.model_fingerprint(translator) if translator else "-",
                  self.model_fingerprint(self.profile.summarize)]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
@@ -189,8 +197,8 @@ class Pipeline:
         preps = [r for r in results if isinstance(r, Prepared)]
         if preps and self._on_window is not None:
             self._on_window(preps)
-        english, translations, titles, failed = self._translate(preps)
-        summaries, sum_failed = self._summarize([p for p in preps if p.id not in failed], english)
+        english, translations, titles, failed = WindowTranslator(self).run(preps)
+        summaries, sum_failed = summarize_window(self, [p for p in preps if p.id not in failed], english)
         failed.update(sum_failed)
         for r in results:
             if not isinstance(r, Prepared):
@@ -220,101 +228,6 @@ class Pipeline:
                            fingerprint=prep.fingerprint)
         return prep
 
-    def _translate(self, preps: list[Prepared]):
-        from .stages.translate import Translator
-
-        english: dict[str, list[str]] = {}
-        translations: dict[str, list[Translation | None]] = {}
-        titles: dict[str, str] = {}
-        failed: dict[str, Failure] = {}
-        groups: dict[tuple[str, str], list[Prepared]] = {}
-        for p in preps:
-            if p.translator is None:
-                english[p.id] = [s.text for s in p.sentences]
-                translations[p.id] = [None] * len(p.sentences)
-                titles[p.id] = p.title
-            else:
-                groups.setdefault((p.translator, p.language), []).append(p)
-        for (name, lang), members in groups.items():
-            started = time.perf_counter()
-            try:
-                translator = CachedTranslator(Translator(self.registry.get(name)), self.memory, self.memory_stats)
-                outs = self._isolated(members, lambda ps: translator.translate(
-                    [t for p in ps for t in p.to_translate()], lang), "translate", failed,
-                    sizes=lambda p: len(p.to_translate()))
-            except ModelUnavailable as exc:
-                for p in members:
-                    failed[p.id] = Failure(p.article.ref, str(exc), "translate", id=p.id, fingerprint=p.fingerprint)
-                continue
-            elapsed = time.perf_counter() - started
-            total = sum(p.weight() for p in members)
-            for p, out in zip(members, outs):
-                if out is None:
-                    continue
-                p.timings["translate"] = elapsed * p.weight() / total
-                out = list(out)
-                titles[p.id] = p.title if p.title_derived else out.pop(0).text
-                it = iter(out)
-                translations[p.id] = [next(it) if s.translate else None for s in p.sentences]
-                english[p.id] = [t.text if t is not None else s.text
-                                 for s, t in zip(p.sentences, translations[p.id])]
-                if p.title_derived:
-                    titles[p.id] = english[p.id][0]
-        return english, translations, titles, failed
-
-    def _summarize(self, preps: list[Prepared], english: dict[str, list[str]]):
-        from .stages.summarize import Summarizer
-
-        summaries: dict[str, Summary] = {}
-        failed: dict[str, Failure] = {}
-        todo = [p for p in preps if len(p.sentences) >= self.options.lead_below]
-        if not todo:
-            return summaries, failed
-        started = time.perf_counter()
-        try:
-            summarizer = Summarizer(self.registry.get(self.profile.summarize))
-        except ModelUnavailable as exc:
-            return summaries, {p.id: Failure(p.article.ref, str(exc), "summarize", id=p.id,
-                                             fingerprint=p.fingerprint) for p in todo}
-        outs = self._isolated(todo, lambda ps: summarizer.summarize([english[p.id] for p in ps]),
-                              "summarize", failed, sizes=lambda p: 1)
-        elapsed = time.perf_counter() - started
-        total = sum(p.weight() for p in todo)
-        for p, out in zip(todo, outs):
-            if out is not None:
-                summaries[p.id] = out[0]
-                p.timings["summarize"] = elapsed * p.weight() / total
-        return summaries, failed
-
-    @staticmethod
-    def _isolated(members: list[Prepared], fn, stage: str, failed: dict[str, Failure], sizes):
-        """Run fn on all members at once; if that fails, per member, so one bad article fails alone.
-
-        Returns, per member, the slice of fn's output that belongs to it (None when it failed).
-        """
-        def split(ps: list[Prepared], out: list) -> list[list]:
-            parts, k = [], 0
-            for p in ps:
-                parts.append(out[k:k + sizes(p)])
-                k += sizes(p)
-            return parts
-
-        try:
-            return split(members, fn(members))
-        except ModelUnavailable:
-            raise
-        except Exception:  # noqa: BLE001
-            log.debug("batched %s failed; retrying article by article", stage, exc_info=True)
-        outs: list[list | None] = []
-        for p in members:
-            try:
-                outs.append(fn([p]))
-            except Exception as exc:  # noqa: BLE001 - isolate the failing article
-                failed[p.id] = Failure(p.article.ref, f"{stage} failed: {type(exc).__name__}: {exc}", stage, id=p.id,
-                                       fingerprint=p.fingerprint)
-                outs.append(None)
-        return outs
-
     def _brief(self, prep: Prepared, english: list[str], translations: list[Translation | None],
                title_en: str, summary: Summary | None) -> Brief:
         models = {
@@ -323,4 +236,5 @@ class Pipeline:
         }
         timings = {k: int(v * 1000) for k, v in prep.timings.items()}
         timings["total"] = sum(timings.values())
-        return build_brief(prep, english, translations, title_en, summary, models, timings)
+        return build_brief(prep, english, translations, title_en, summary, models, timings,
+                           strict=self.options.strict)

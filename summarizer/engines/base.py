@@ -96,6 +96,10 @@ class Engine(Protocol):
     compute_type: str
     settings: GenerationSettings
 
+    def align(self, source: Sequence[int], target: Sequence[int], prefix: Sequence[int] = ()) -> list[int]:
+        """For each target token, the source position it attends to most (glossary placement)."""
+        ...
+
     def generate(self, batch: Sequence[Sequence[int]], *, max_new_tokens: int, min_new_tokens: int = 0,
                  prefix: Sequence[int] = (), settings: GenerationSettings | None = None) -> list[Generation]:
         """Generate one output per input, in input order.

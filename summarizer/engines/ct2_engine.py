@@ -78,6 +78,18 @@ class Ct2Engine:
     def _tokens(self, ids: Sequence[int]) -> list[str]:
         return self.tokenizer.convert_ids_to_tokens(list(ids))
 
+    def align(self, source: Sequence[int], target: Sequence[int], prefix: Sequence[int] = ()) -> list[int]:
+        """See TorchEngine.align: forced decoding of `target` with attention returned."""
+        if not target:
+            return []
+        prefix = effective_prefix(prefix, self.settings)
+        forced = self._tokens(prefix) + self._tokens(target)
+        result = self.translator.translate_batch(
+            [self._tokens(source)], target_prefix=[forced], max_decoding_length=len(forced) + 1, beam_size=1,
+            return_attention=True)[0]
+        rows = result.attention[0][len(prefix):len(prefix) + len(target)]
+        return [max(range(len(row)), key=row.__getitem__) for row in rows]
+
     def generate(self, batch: Sequence[Sequence[int]], *, max_new_tokens: int, min_new_tokens: int = 0,
                  prefix: Sequence[int] = (), settings: GenerationSettings | None = None) -> list[Generation]:
         """See Engine.generate. The length limits count the forced prefix, as on torch."""

@@ -59,7 +59,9 @@ class TorchEngine:
         self.device = pick_device(device)
         self.compute_type = "float32" if self.device == "cpu" else "float16"
         dtype = torch.float32 if self.device == "cpu" else torch.float16
-        model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, local_files_only=True, dtype=dtype)
+        # eager attention: the glossary's alignment reads cross-attention weights
+        model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, local_files_only=True, dtype=dtype,
+                                                      attn_implementation="eager")
         # generate() fills unset fields from the model's own generation config: clear those we
         # decide per call (forced EOS at the limit would hide a cut output; max_length would
         # fight max_new_tokens and log a warning per call).
@@ -88,6 +90,23 @@ class TorchEngine:
             do_sample=False, early_stopping=True if settings.num_beams > 1 else False,
             return_dict_in_generate=True, output_scores=True,
         )
+
+    def align(self, source: Sequence[int], target: Sequence[int], prefix: Sequence[int] = ()) -> list[int]:
+        """For each target token, the source position its cross-attention weighs most (last layer,
+        heads averaged), by teacher-forcing `target` after the forced prefix."""
+        import torch
+
+        if not target:
+            return []
+        prefix = effective_prefix(prefix, self.settings)
+        start = self.settings.decoder_start_token_id
+        decoder = [start if start is not None else 0, *prefix, *target][:-1]
+        with torch.inference_mode():
+            out = self.model(input_ids=torch.tensor([list(source)], device=self.device),
+                             decoder_input_ids=torch.tensor([decoder], device=self.device), output_attentions=True)
+        attention = out.cross_attentions[-1][0].float().mean(0)  # (target positions, source positions)
+        rows = attention[len(prefix):len(prefix) + len(target)]
+        return rows.argmax(-1).tolist()
 
     def generate(self, batch: Sequence[Sequence[int]], *, max_new_tokens: int, min_new_tokens: int = 0,
                  prefix: Sequence[int] = (), settings: GenerationSettings | None = None) -> list[Generation]:

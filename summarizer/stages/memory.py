@@ -2,7 +2,7 @@
 
 Keyed by (model, revision, engine settings, source language, normalised sentence): wire
 stories reprinted by many sites and re-runs cost nothing. Repeats inside one batch are
-translated once too. Retries with other settings bypass the memory.
+translated once too. A retry with other settings is kept under those settings.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ class MemoryStats:
 
     hits: int = 0
     misses: int = 0
+    retries: int = 0  # sentences sent again with stronger settings (counted apart)
 
 
 def sentence_key(text: str) -> str:
@@ -50,20 +51,34 @@ class CachedTranslator:
         self.stats = stats
         model = inner.model
         spec = model.spec
-        raw = "|".join(str(x) for x in (
+        self._base = "|".join(str(x) for x in (
             spec.name, spec.ref, model.revision, model.engine.name, model.engine.compute_type,
-            model.engine.settings.key(), spec.output_ratio, model.max_input_tokens, model.max_output_tokens))
-        self.model_key = hashlib.sha1(raw.encode("utf-8")).hexdigest()
+            spec.output_ratio, model.max_input_tokens, model.max_output_tokens))
+        self.model_key = self._key(model.engine.settings)
+
+    def _key(self, settings: GenerationSettings) -> str:
+        return hashlib.sha1(f"{self._base}|{settings.key()}".encode("utf-8")).hexdigest()
 
     def supports(self, lang: str) -> bool:
         return self.inner.supports(lang)
 
+    @property
+    def model(self):
+        return self.inner.model
+
+    @property
+    def settings(self) -> GenerationSettings:
+        return self.inner.settings
+
+    def prefix_for(self, src_lang: str) -> tuple[int, ...]:
+        return self.inner.prefix_for(src_lang)
+
     def translate(self, texts: Sequence[str], src_lang: str,
                   settings: GenerationSettings | None = None) -> list[Translation]:
-        """Same contract as Translator.translate."""
-        if settings is not None or not texts:
-            return self.inner.translate(texts, src_lang, settings)
-        model_key = f"{self.model_key}:{src_lang}"
+        """Same contract as Translator.translate; retries with other settings are kept apart."""
+        if not texts:
+            return []
+        model_key = f"{self._key(settings) if settings is not None else self.model_key}:{src_lang}"
         keys = [sentence_key(t) for t in texts]
         known = self.backend.tm_get(model_key, keys)
         todo: dict[str, str] = {}
@@ -71,9 +86,12 @@ class CachedTranslator:
             if key not in known and key not in todo:
                 todo[key] = text
         if todo:
-            fresh = dict(zip(todo, self.inner.translate(list(todo.values()), src_lang)))
+            fresh = dict(zip(todo, self.inner.translate(list(todo.values()), src_lang, settings)))
             self.backend.tm_put(model_key, fresh)
             known.update(fresh)
-        self.stats.misses += len(todo)
-        self.stats.hits += len(texts) - len(todo)
+        if settings is not None:
+            self.stats.retries += len(texts)
+        else:
+            self.stats.misses += len(todo)
+            self.stats.hits += len(texts) - len(todo)
         return [known[k] for k in keys]

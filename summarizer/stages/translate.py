@@ -30,12 +30,16 @@ class Translation:
         pieces: how many token windows the source was split into (1 = it fit).
         hit_limit: some piece's output stopped at the length limit rather than at its end.
         score: mean token log-probability given by the engine.
+        flags: what the checks and repairs did ("retried", "fallback_model", "degenerate:loop" ...).
+        model: the model that made it, when not the article's translator (fallback).
     """
 
     text: str
     pieces: int = 1
     hit_limit: bool = False
     score: float | None = None
+    flags: tuple[str, ...] = ()
+    model: str | None = None
 
 
 def fit_pieces(text: str, count: Callable[[str], int], limit: int) -> list[str]:
@@ -133,6 +137,15 @@ class Translator:
             return ()
         self.tokenizer.src_lang = self.spec.lang_codes[src_lang]
         return (self.model.token_id(self.spec.lang_codes[self.spec.tgt]),)
+
+    @property
+    def settings(self) -> GenerationSettings:
+        """The model's decoding settings."""
+        return self.model.engine.settings
+
+    def prefix_for(self, src_lang: str) -> tuple[int, ...]:
+        """Set the tokenizer up for `src_lang`; return the forced target prefix."""
+        return self._prepare(src_lang)
 
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` as this model's encoder sees it (special tokens included)."""
