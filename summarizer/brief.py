@@ -119,7 +119,7 @@ def build_brief(prep: Prepared, english: Sequence[str], translations: Sequence[T
         flags.append("passthrough")
     all_sentence_flags = {f for fs in check_flags.values() for f in fs}
     for flag in ("numbers", "low_confidence", "untranslated", "retried", "fallback_model", "glossary",
-                 "glossary_unplaced", "name_unified"):
+                 "glossary_inserted", "glossary_unplaced", "name_unified"):
         if flag in all_sentence_flags:
             flags.append({"numbers": "numbers_mismatch"}.get(flag, flag))
     if any(f.startswith("degenerate:") for f in all_sentence_flags):

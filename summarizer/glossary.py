@@ -102,8 +102,13 @@ def _content_span(tokenizer: Any, text: str, start: int, end: int, lead: int) ->
     return a, max(b, a + 1)
 
 
-def place(model: Any, source: str, translation: str, hit: Hit, prefix: Sequence[int]) -> str | None:
+def place(model: Any, source: str, translation: str, hit: Hit, prefix: Sequence[int],
+          keep: Sequence[str] = ()) -> tuple[str, str] | None:
     """Put a term's rendering where the translation renders the term (by alignment).
+
+    The target tokens aligned with the term's source tokens are replaced by the rendering
+    ("placed"). When none align, the rendering is inserted before the target token aligned
+    nearest to the term ("inserted"), so the term is never lost.
 
     Args:
         model: the LoadedModel that made the translation (tokenizer + engine).
@@ -111,9 +116,10 @@ def place(model: Any, source: str, translation: str, hit: Hit, prefix: Sequence[
         translation: its translation.
         hit: the term and its span in `source`.
         prefix: forced target prefix (language code) of the translation.
+        keep: renderings placed earlier in this sentence; they must survive this placement.
 
     Returns:
-        The new translation, or None when no target token aligns with the term.
+        (new translation, "placed" | "inserted"), or None for an empty translation.
     """
     tokenizer = model.tokenizer
     src_ids = list(tokenizer(source, add_special_tokens=True)["input_ids"])
@@ -123,10 +129,20 @@ def place(model: Any, source: str, translation: str, hit: Hit, prefix: Sequence[
     tgt_ids = list(tokenizer(text_target=translation, add_special_tokens=False)["input_ids"])
     if not tgt_ids:
         return None
-    aligned = [k for k, pos in enumerate(model.engine.align(src_ids, tgt_ids, prefix)) if a <= pos < b]
-    if not aligned:
-        return None
-    first, last = min(aligned), max(aligned)
-    before = tokenizer.decode(tgt_ids[:first], skip_special_tokens=True)
-    after = tokenizer.decode(tgt_ids[last + 1:], skip_special_tokens=True)
-    return " ".join(part for part in (before.strip(), hit.term.en, after.strip()) if part)
+    alignment = model.engine.align(src_ids, tgt_ids, prefix)
+    aligned = [k for k, pos in enumerate(alignment) if a <= pos < b]
+    if aligned:
+        first, last, how = min(aligned), max(aligned), "placed"
+    else:
+        distance = [min(abs(pos - a), abs(pos - (b - 1))) for pos in alignment]
+        first = min(range(len(alignment)), key=lambda k: (distance[k], k))
+        last, how = first - 1, "inserted"
+    def build(lo: int, hi: int) -> str:
+        before = tokenizer.decode(tgt_ids[:lo], skip_special_tokens=True)
+        after = tokenizer.decode(tgt_ids[hi + 1:], skip_special_tokens=True)
+        return " ".join(part for part in (before.strip(), hit.term.en, after.strip()) if part)
+
+    text = build(first, last)
+    if any(k not in text for k in keep):  # the span held an earlier term: insert instead
+        text, how = build(first, first - 1), "inserted"
+    return text, how

@@ -60,6 +60,7 @@ class TermUse:
     sentences: list[int] = field(default_factory=list)
     present: int = 0
     placed: int = 0
+    inserted: int = 0
     unplaced: int = 0
 
 
@@ -78,14 +79,15 @@ def apply_glossary(glossary: Glossary, translator: Any, lang: str, source: str, 
         if hit.term.en.lower() in text.lower():
             use.present += 1
             continue
-        placed = place(translator.model, source, text, hit, prefix)
+        done = [h.term.en for h in hits if h is not hit and h.term.en.lower() in text.lower()]
+        placed = place(translator.model, source, text, hit, prefix, keep=done)
         if placed is None:
             use.unplaced += 1
             flags.append("glossary_unplaced")
         else:
-            text = placed
-            use.placed += 1
-            flags.append("glossary")
+            text, how = placed
+            setattr(use, how, getattr(use, how) + 1)
+            flags.append("glossary" if how == "placed" else "glossary_inserted")
     return replace(translation, text=text, flags=tuple(dict.fromkeys(flags)))
 
 
