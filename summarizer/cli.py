@@ -74,6 +74,7 @@ def run(
     window: int = typer.Option(32, "--window", min=1, help="Articles pooled per batch window (memory vs speed)."),
     glossary: Optional[Path] = typer.Option(None, "--glossary", help="CSV of Arabic term, English rendering[, note]."),
     strict: bool = typer.Option(False, "--strict", help="Replace unsupported summary sentences by lead sentences."),
+    digest: bool = typer.Option(False, "--digest", help="Also write OUT/digest.html and OUT/digest.md at the end."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print debugging detail."),
 ) -> None:
@@ -90,7 +91,7 @@ def run(
                            device=None if device == "auto" else device, engine=engine, threads=threads,
                            max_bytes=max_bytes, state=state, force=force, wait=wait, quiet=quiet,
                            log_format=log_format, log_every=log_every, window=window, glossary=glossary,
-                           strict=strict)
+                           strict=strict, digest=digest)
     _execute(settings, verbose)
 
 
@@ -127,6 +128,30 @@ def retry(
         raise typer.Exit(0)
     settings.wait, settings.quiet = wait, quiet
     _execute(settings)
+
+
+@app.command("digest")
+def digest_command(
+    folder: Path = typer.Argument(..., help="Output folder of a run (its briefs.jsonl)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="digest.html or digest.md (default: FOLDER/digest.html)."),
+    group_by: str = typer.Option("date", "--group-by", help="date (then source) or source (then date)."),
+    title: Optional[str] = typer.Option(None, "--title", help="Digest title (default: News digest)."),
+) -> None:
+    """Write an English digest of the briefs in FOLDER: HTML for browsers and email, or Markdown."""
+    from .digest import build_digest, load_briefs
+    from .output import atomic_write
+    from .stages.html_render import digest_html, digest_markdown
+
+    if group_by not in ("date", "source"):
+        raise fail(f"--group-by must be date or source, not {group_by!r}")
+    if not (folder / "briefs.jsonl").is_file():
+        raise fail(f"no briefs.jsonl in {folder}: run 'summarizer run ... --out {folder}' first")
+    target = out or folder / "digest.html"
+    digest = build_digest(load_briefs(folder), group_by=group_by, title=title)
+    text = digest_markdown(digest) if target.suffix.lower() in (".md", ".markdown") else digest_html(digest)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, text)
+    err.print(f"digest: {digest.stories} stories from {digest.briefs} briefs -> {target}", markup=False)
 
 
 @app.command()

@@ -53,6 +53,7 @@ class RunSettings:
     window: int = 32
     glossary: Optional[Path] = None
     strict: bool = False
+    digest: bool = False
     retry_refs: list[str] = field(default_factory=list)
 
     def saved(self) -> dict:
@@ -144,6 +145,8 @@ def execute(settings: RunSettings, console: Console) -> int:
                                                   "retries": pipeline.memory_stats.retries}
             report.extra["model_calls"] = sum(m.engine.stats.calls for m in pipeline.registry.loaded().values())
             report.extra["name_variants"] = pipeline.names.report()
+            if settings.digest:
+                report.extra["digest"] = [str(p) for p in outdir.write_digest()]
             path = outdir.write_report(report.header(), report.articles())
             store.finish_run(run_id, report.exit_code)
             progress.stop()

@@ -20,6 +20,7 @@ from typing import Any, Iterable, Mapping
 
 from .errors import LockedError
 from .faults import crash_point
+from .stages.html_render import brief_html
 from .stages.render import brief_json, brief_jsonl_line, brief_markdown
 from .types import Brief
 
@@ -68,7 +69,7 @@ def _line_id(line: str) -> str | None:
 
 
 class OutputDir:
-    """The folder a run writes: <id>.json, <id>.md, briefs.jsonl, run-report.json, .lock.
+    """The folder a run writes: <id>.json, <id>.md, <id>.html, briefs.jsonl, run-report.json, .lock.
 
     Args:
         root: the folder (created if missing).
@@ -191,7 +192,7 @@ class OutputDir:
     def brief_paths(self, article_id: str) -> list[Path]:
         """Files of one brief."""
         base = safe_id(article_id)
-        return [self.root / f"{base}.json", self.root / f"{base}.md"]
+        return [self.root / f"{base}.json", self.root / f"{base}.md", self.root / f"{base}.html"]
 
     def write_brief(self, brief: Brief) -> bool:
         """Write a brief's files atomically, then its briefs.jsonl line.
@@ -205,6 +206,7 @@ class OutputDir:
         paths = self.brief_paths(brief.id)
         atomic_write(paths[0], brief_json(brief) + "\n")
         atomic_write(paths[1], brief_markdown(brief))
+        atomic_write(paths[2], brief_html(brief))
         crash_point("write")
         if brief.id in self._index:
             self.replaced.add(brief.id)
@@ -228,6 +230,17 @@ class OutputDir:
                           if article_id in done else line)
             self.replaced.clear()
         return done
+
+    def write_digest(self, group_by: str = "date", title: str | None = None) -> list[Path]:
+        """digest.html and digest.md of every brief in the folder."""
+        from .digest import build_digest, load_briefs
+        from .stages.html_render import digest_html, digest_markdown
+
+        digest = build_digest(load_briefs(self.root), group_by=group_by, title=title)
+        html_path, md_path = self.root / "digest.html", self.root / "digest.md"
+        atomic_write(html_path, digest_html(digest))
+        atomic_write(md_path, digest_markdown(digest))
+        return [html_path, md_path]
 
     def write_report(self, header: Mapping[str, Any], articles: Iterable[Mapping[str, Any]] = ()) -> Path:
         """Write run-report.json atomically, streaming the per-article entries."""

@@ -200,7 +200,8 @@ def test_ids_from_inputs_never_become_paths(tiny_models, tmp_path):
     [brief] = briefs(out).values()
     assert brief["meta"]["id"] == "../../etc/passwd"
     written = {p.name for p in out.iterdir() if not p.name.startswith(("state.sqlite", "."))}
-    assert written == {f"{brief['id']}.json", f"{brief['id']}.md", "briefs.jsonl", "run-report.json"}
+    assert written == {f"{brief['id']}.json", f"{brief['id']}.md", f"{brief['id']}.html", "briefs.jsonl",
+                       "run-report.json"}
     with pytest.raises(ValueError):
         OutputDir(out).brief_paths("../../etc/passwd")
 
