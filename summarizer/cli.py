@@ -75,6 +75,7 @@ def run(
     glossary: Optional[Path] = typer.Option(None, "--glossary", help="CSV of Arabic term, English rendering[, note]."),
     strict: bool = typer.Option(False, "--strict", help="Replace unsupported summary sentences by lead sentences."),
     digest: bool = typer.Option(False, "--digest", help="Also write OUT/digest.html and OUT/digest.md at the end."),
+    no_retry: bool = typer.Option(False, "--no-retry", help="Do not retry looping translations (still flagged)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print debugging detail."),
 ) -> None:
@@ -91,7 +92,7 @@ def run(
                            device=None if device == "auto" else device, engine=engine, threads=threads,
                            max_bytes=max_bytes, state=state, force=force, wait=wait, quiet=quiet,
                            log_format=log_format, log_every=log_every, window=window, glossary=glossary,
-                           strict=strict, digest=digest)
+                           strict=strict, digest=digest, retry=not no_retry)
     _execute(settings, verbose)
 
 

@@ -54,6 +54,7 @@ class RunSettings:
     glossary: Optional[Path] = None
     strict: bool = False
     digest: bool = False
+    retry: bool = True
     retry_refs: list[str] = field(default_factory=list)
 
     def saved(self) -> dict:
@@ -103,7 +104,8 @@ def execute(settings: RunSettings, console: Console) -> int:
     glossary = Glossary.load(settings.glossary) if settings.glossary else None
     pipeline = Pipeline(config, settings.profile, device=settings.device, engine=settings.engine,
                         threads=settings.threads, glossary=glossary,
-                        options=PipelineOptions(window_articles=settings.window, strict=settings.strict))
+                        options=PipelineOptions(window_articles=settings.window, strict=settings.strict,
+                                                retry_degenerate=settings.retry))
     pipeline.check_models()
     outdir = OutputDir(settings.out)
     outdir.lock(wait=settings.wait)

@@ -201,7 +201,7 @@ def _model(name: str, body: dict, src: Path) -> ModelSpec:
     path = None
     if "path" in body:
         path = Path(str(body["path"])).expanduser()
-        path = path if path.is_absolute() else (src.parent / path)
+        path = (path if path.is_absolute() else (src.parent / path)).resolve()
     generation = _mapping(body.get("generation") or {}, where, f"{what}.generation")
     _no_unknown(generation, set(GENERATION_KEYS), where, f"{what}.generation")
     for key, kind in GENERATION_KEYS.items():

@@ -46,6 +46,7 @@ class PipelineOptions:
         lead_below: articles with fewer sentences get their lead as summary (flagged).
         target: the language briefs are written in.
         strict: replace unsupported summary sentences with the translation's lead sentences.
+        retry_degenerate: retry looping/empty translations once with stronger settings (else only flag).
     """
 
     window_articles: int = 32
@@ -53,6 +54,7 @@ class PipelineOptions:
     lead_below: int = 3
     target: str = "en"
     strict: bool = False
+    retry_degenerate: bool = True
 
 
 class Pipeline:
@@ -124,7 +126,8 @@ class Pipeline:
         revision, engine setting or schema version makes it different, so the article is redone.
         """
         # window sizes change speed, not outputs: they are not part of it
-        parts = [str(SCHEMA_VERSION), f"{self.options.lead_below}|{self.options.target}|{self.options.strict}",
+        opts = self.options
+        parts = [str(SCHEMA_VERSION), f"{opts.lead_below}|{opts.target}|{opts.strict}|{opts.retry_degenerate}",
                  self.glossary.digest if self.glossary else "-",
                  self.model_fingerprint(translator) if translator else "-",
                  self.model_fingerprint(self.profile.summarize)]

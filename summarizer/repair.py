@@ -18,12 +18,18 @@ from .stages.checks import degenerate_reason, is_untranslated
 from .stages.translate import Translation
 
 
-def retry_degenerate(translator: Any, sources: Sequence[str], outs: list[Translation], lang: str) -> list[Translation]:
-    """Retry degenerate translations once with stronger repetition settings."""
+def retry_degenerate(translator: Any, sources: Sequence[str], outs: list[Translation], lang: str,
+                     retry: bool = True) -> list[Translation]:
+    """Retry degenerate translations once with stronger repetition settings (or only flag them)."""
     bad = [k for k, (s, t) in enumerate(zip(sources, outs)) if degenerate_reason(s, t.text, t.hit_limit)]
     if not bad:
         return outs
     outs = list(outs)
+    if not retry:
+        for k in bad:
+            reason = degenerate_reason(sources[k], outs[k].text, outs[k].hit_limit)
+            outs[k] = replace(outs[k], flags=outs[k].flags + (f"degenerate:{reason}",))
+        return outs
     retried = translator.translate([sources[k] for k in bad], lang, settings=translator.settings.stronger())
     for k, new in zip(bad, retried):
         reason = degenerate_reason(sources[k], new.text, new.hit_limit)

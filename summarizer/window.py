@@ -91,7 +91,8 @@ class WindowTranslator:
 
                 def translate(ps: list[Prepared]) -> list[Translation]:
                     sources = [t for p in ps for t in p.to_translate()]
-                    outs = retry_degenerate(translator, sources, translator.translate(sources, lang), lang)
+                    outs = retry_degenerate(translator, sources, translator.translate(sources, lang), lang,
+                                            retry=self.p.options.retry_degenerate)
                     return use_fallback(fallback, fallback_name, sources, outs, lang)
 
                 outs = isolated(members, translate, "translate", failed, sizes=lambda p: len(p.to_translate()))
