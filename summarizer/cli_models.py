@@ -25,6 +25,19 @@ def _config(path: Optional[Path]):
         raise fail(str(exc)) from None
 
 
+def _names(config, name: Optional[str], profile: Optional[str]) -> list[str]:
+    """The models a command works on: one by name, or every model of a profile."""
+    from .cli import fail
+
+    if (name is None) == (profile is None):
+        raise fail("give a model NAME or --profile P (not both)")
+    if profile:
+        prof = config.profile(profile)
+        extra = [prof.fallback] if prof.fallback else []
+        return list(dict.fromkeys([*prof.translate.values(), prof.summarize, *extra]))
+    return [config.model(name).name]
+
+
 @models_app.command("list")
 def list_models(models: Optional[Path] = typer.Option(None, "--models", help="models.yaml to read.")) -> None:
     """Show every model of the registry, its task, and whether it is on this machine."""
@@ -68,15 +81,8 @@ def fetch_models(
     from .hub import fetch
 
     config = _config(models)
-    if (name is None) == (profile is None):
-        raise fail("give a model NAME or --profile P (not both)")
     try:
-        if profile:
-            prof = config.profile(profile)
-            names = list(dict.fromkeys([*prof.translate.values(), prof.summarize]))
-        else:
-            names = [config.model(name).name]  # type: ignore[arg-type]
-        for model in names:
+        for model in _names(config, name, profile):
             spec = config.model(model)
             out.print(f"fetching {spec.name} ({spec.ref}) ...")
             folder = fetch(spec, progress=True)
@@ -113,14 +119,8 @@ def convert_models(
     from .engines.ct2_engine import cuda_available, default_compute_type
 
     config = _config(models)
-    if (name is None) == (profile is None):
-        raise fail("give a model NAME or --profile P (not both)")
     try:
-        if profile:
-            prof = config.profile(profile)
-            names = list(dict.fromkeys([*prof.translate.values(), prof.summarize]))
-        else:
-            names = [config.model(name).name]  # type: ignore[arg-type]
+        names = _names(config, name, profile)
         dev = ("cuda" if cuda_available() else "cpu") if device == "auto" else device
         for model in names:
             spec = config.model(model)

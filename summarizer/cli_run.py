@@ -9,6 +9,7 @@ flushes state and exits 130/143.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -18,6 +19,7 @@ from typing import Iterable, Iterator, Optional
 
 from rich.console import Console
 
+from . import hub
 from .config import load_config
 from .faults import crash_point
 from .glossary import Glossary
@@ -26,7 +28,7 @@ from .pipeline import Pipeline, PipelineOptions
 from .progress import Progress
 from .report import RunReport
 from .stages.ingest import estimate_total, iter_articles, iter_refs
-from .store import Store
+from .store import Store, open_existing, state_file
 from .types import Article, Brief, Failure
 
 DONE_REASON = "already done (same article, same pipeline)"
@@ -94,10 +96,6 @@ class GracefulStop:
             signal.signal(sig, old)  # type: ignore[arg-type]
 
 
-def state_path(settings: RunSettings) -> Path:
-    return Path(settings.state) if settings.state else Path(settings.out) / "state.sqlite"
-
-
 def execute(settings: RunSettings, console: Console) -> int:
     """Run; return the exit code. ConfigError, ModelUnavailable and LockedError propagate."""
     config = load_config(settings.models)
@@ -107,12 +105,14 @@ def execute(settings: RunSettings, console: Console) -> int:
                         options=PipelineOptions(window_articles=settings.window, strict=settings.strict,
                                                 retry_degenerate=settings.retry))
     pipeline.check_models()
+    if all(hub.local_folder(config.model(m)) for m in pipeline.all_models()):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # every weight is here: loading never asks the hub
     outdir = OutputDir(settings.out)
     outdir.lock(wait=settings.wait)
     stopper = GracefulStop()
     store = report = None
     try:
-        store = Store(state_path(settings))
+        store = Store(state_file(settings.out, settings.state))
         pipeline.memory = store
         temp = outdir.cleanup_temp()
         repaired = outdir.reconcile(store.done_ids(), store.unsynced())
@@ -197,14 +197,11 @@ def retry_settings(out: Path, state: Optional[Path]) -> RunSettings:
     """Settings of the last run in `out`, aimed at its failed items only."""
     from .errors import ConfigError
 
-    path = Path(state) if state else Path(out) / "state.sqlite"
-    if not path.is_file():
-        raise ConfigError(f"no state in {path}: nothing to retry (run 'summarizer run ... --out {out}' first)")
-    store = Store(path)
+    store = open_existing(out, state)
     try:
         last = store.last_run()
         if last is None:
-            raise ConfigError(f"no run recorded in {path}")
+            raise ConfigError(f"no run recorded in {store.path}")
         run_id, saved, _, _ = last
         refs = [row[1] for row in store.items(run_id, status="failed")]
     finally:

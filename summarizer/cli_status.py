@@ -8,18 +8,14 @@ from typing import Optional
 
 from rich.console import Console
 
-from .errors import ConfigError
-from .store import Store
+from .store import open_existing
 
 out = Console(highlight=False, soft_wrap=True)
 
 
 def show_status(folder: Path, state: Optional[Path], as_json: bool) -> None:
     """Print the state of an output folder."""
-    path = Path(state) if state else Path(folder) / "state.sqlite"
-    if not path.is_file():
-        raise ConfigError(f"no state in {path}: nothing has run into {folder} yet")
-    store = Store(path)
+    store = open_existing(folder, state)
     try:
         last = store.last_run()
         failed = [] if last is None else [

@@ -62,17 +62,31 @@ def has_weights(folder: Path) -> bool:
     return any((folder / name).exists() for name in WEIGHT_FILES) or (folder / "model.bin").is_file()
 
 
+def hf_cache_dir() -> Path:
+    """The Hugging Face hub cache ($HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub)."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"])
+    home = os.environ.get("HF_HOME") or os.path.join(os.environ.get("XDG_CACHE_HOME") or
+                                                     os.path.join(os.path.expanduser("~"), ".cache"), "huggingface")
+    return Path(home) / "hub"
+
+
 def local_folder(spec: ModelSpec) -> Path | None:
-    """The folder holding the model's files on this machine, or None. Never touches the network."""
+    """The folder holding the model's files on this machine, or None.
+
+    Reads the hub cache's layout (models--ORG--NAME/refs/REVISION -> snapshots/COMMIT) directly:
+    no network, and huggingface_hub is not imported, so HF_HUB_OFFLINE can still be set after.
+    """
     if spec.path is not None:
         return spec.path if spec.path.is_dir() and has_weights(spec.path) else None
-    from huggingface_hub import snapshot_download
-
-    try:
-        folder = Path(snapshot_download(spec.hf, revision=spec.revision or "main", local_files_only=True))
-    except Exception:  # noqa: BLE001 - any failure here means "not in the cache"
-        return None
-    return folder if has_weights(folder) else None
+    repo = hf_cache_dir() / f"models--{spec.hf.replace('/', '--')}"
+    revision = spec.revision or "main"
+    commit = revision
+    ref = repo / "refs" / revision
+    if ref.is_file():
+        commit = ref.read_text(encoding="utf-8").strip()
+    folder = repo / "snapshots" / commit
+    return folder if folder.is_dir() and has_weights(folder) else None
 
 
 def folder_fingerprint(folder: Path) -> str:

@@ -8,6 +8,7 @@ article the state does not know as done, and rewritten briefs' lines brought up 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -16,7 +17,7 @@ import re
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import IO, Any, Iterable, Iterator, Mapping
 
 from .errors import LockedError
 from .faults import crash_point
@@ -27,26 +28,29 @@ from .types import Brief
 SAFE_ID_RE = re.compile(r"^[0-9a-f]{8,64}$")
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write a file so that readers see the old content or the new, never a part.
+@contextlib.contextmanager
+def atomic_file(path: Path, mode: str = "w") -> Iterator[IO]:
+    """Open a temporary file beside `path`; on success flush it to disk and rename it over `path`.
 
-    A temporary file in the same folder is written, flushed to disk, then renamed over `path`.
+    Readers see the old content or the new, never a part; a failure leaves no temporary file.
     """
     path = Path(path)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write a whole file atomically (see atomic_file)."""
+    with atomic_file(path, "wb") as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def safe_id(value: str) -> str:
@@ -174,19 +178,11 @@ class OutputDir:
     def _rewrite(self, choose) -> None:
         """Stream briefs.jsonl through `choose(number, line, id) -> line | None` into a new file."""
         path = self.root / self.JSONL
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.JSONL}.", suffix=".tmp", dir=self.root)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out, open(path, encoding="utf-8", errors="replace") as src:
-                for number, line in enumerate(src):
-                    new = choose(number, line, _line_id(line))
-                    if new is not None:
-                        out.write(new)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_file(path) as out, open(path, encoding="utf-8", errors="replace") as src:
+            for number, line in enumerate(src):
+                new = choose(number, line, _line_id(line))
+                if new is not None:
+                    out.write(new)
 
     # -- writing --------------------------------------------------------------------------------
     def brief_paths(self, article_id: str) -> list[Path]:
@@ -245,18 +241,10 @@ class OutputDir:
     def write_report(self, header: Mapping[str, Any], articles: Iterable[Mapping[str, Any]] = ()) -> Path:
         """Write run-report.json atomically, streaming the per-article entries."""
         path = self.root / self.REPORT
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.REPORT}.", suffix=".tmp", dir=self.root)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                head = json.dumps(dict(header), ensure_ascii=False, indent=2)
-                out.write(head[:-2] + ',\n  "articles": [')
-                for k, entry in enumerate(articles):
-                    out.write(("," if k else "") + "\n    " + json.dumps(dict(entry), ensure_ascii=False))
-                out.write("\n  ]\n}\n")
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_file(path) as out:
+            head = json.dumps(dict(header), ensure_ascii=False, indent=2)
+            out.write(head[:-2] + ',\n  "articles": [')
+            for k, entry in enumerate(articles):
+                out.write(("," if k else "") + "\n    " + json.dumps(dict(entry), ensure_ascii=False))
+            out.write("\n  ]\n}\n")
         return path

@@ -99,6 +99,13 @@ class Pipeline:
         names.append(self.profile.summarize)
         return list(dict.fromkeys(names))
 
+    def all_models(self) -> list[str]:
+        """Every model the profile may use (the catch-all and fallback translators included)."""
+        names = [*self.profile.translate.values(), self.profile.summarize]
+        if self.profile.fallback:
+            names.append(self.profile.fallback)
+        return list(dict.fromkeys(names))
+
     def check_models(self) -> None:
         """Fail fast (ModelUnavailable) when a required model is missing and cannot be fetched."""
         for name in self.required_models():

@@ -32,6 +32,22 @@ MIGRATIONS = (
 )
 
 
+def state_file(out: str | Path, state: str | Path | None = None) -> Path:
+    """The state database of an output folder: `state`, else OUT/state.sqlite."""
+    return Path(state) if state else Path(out) / "state.sqlite"
+
+
+def open_existing(out: str | Path, state: str | Path | None = None) -> "Store":
+    """The state of an output folder that has run before; ConfigError when there is none."""
+    from .errors import ConfigError
+
+    path = state_file(out, state)
+    if not path.is_file():
+        raise ConfigError(f"no state in {path}: nothing has run into {out} yet "
+                          f"(run 'summarizer run ... --out {out}' first)")
+    return Store(path)
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 

@@ -36,6 +36,8 @@ def sentence_checks(sentences: Sequence[Sentence], translations: Sequence[Transl
             if tr.score < LOW_CONFIDENCE:
                 flags.setdefault(s.i, []).append("low_confidence")
     lowest = [i for _, i in sorted(scored)[:max(1, len(scored) // 10)]] if len(scored) >= 3 else []
+    for i in lowest:
+        flags.setdefault(i, []).append("lowest_confidence")
     untranslated = sorted(i for i, f in flags.items() if "untranslated" in f)
     degenerate = sorted(i for i, f in flags.items() if any(x.startswith("degenerate:") for x in f))
     return {"numbers": numbers, "lowest_confidence": sorted(lowest), "untranslated_output": untranslated,

@@ -64,3 +64,23 @@ def test_unknown_profile_lists_profiles(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_models_in_the_hf_cache_are_found_without_network(tmp_path, monkeypatch):
+    from summarizer.config import ModelSpec
+    from summarizer.hub import local_folder
+
+    monkeypatch.setenv("HF_HOME", str(tmp_path))
+    spec = ModelSpec(name="m", task="translate", hf="Org/some-model", src="ar")
+    assert local_folder(spec) is None
+    repo = tmp_path / "hub" / "models--Org--some-model"
+    snapshot = repo / "snapshots" / ("a" * 40)
+    snapshot.mkdir(parents=True)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("a" * 40)
+    (snapshot / "config.json").write_text("{}")
+    assert local_folder(spec) is None  # no weights yet
+    (snapshot / "model.safetensors").write_bytes(b"x")
+    assert local_folder(spec) == snapshot
+    pinned = ModelSpec(name="m", task="translate", hf="Org/some-model", src="ar", revision="a" * 40)
+    assert local_folder(pinned) == snapshot

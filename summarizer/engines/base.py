@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -114,6 +116,25 @@ class Engine(Protocol):
         ...
 
 
+@functools.lru_cache(maxsize=1)
+def _malloc_trim():
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return None
+
+
+def release_memory() -> None:
+    """Give memory freed by a batch back to the OS (glibc keeps it otherwise).
+
+    Beam search over a large vocabulary allocates and frees hundreds of MB per batch; without
+    this the process keeps every batch's peak and the next model's work stacks on top of it.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
 @dataclass
 class EngineStats:
     """Counters an engine keeps for the run report."""
@@ -124,3 +145,11 @@ class EngineStats:
     target_tokens: int = 0
     seconds: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def record(self, batch: Sequence[Sequence[int]], outs: Sequence[Generation], seconds: float) -> None:
+        """Count one generate call."""
+        self.calls += 1
+        self.sequences += len(batch)
+        self.source_tokens += sum(len(ids) for ids in batch)
+        self.target_tokens += sum(len(g.ids) for g in outs)
+        self.seconds += seconds

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
-from .base import EngineStats, Generation, GenerationSettings, effective_prefix
+from .base import EngineStats, Generation, GenerationSettings, effective_prefix, release_memory
 
 
 def cuda_available() -> bool:
@@ -115,9 +115,6 @@ class Ct2Engine:
             hit_limit = len(ids) >= max_new_tokens
             score = float(result.scores[0]) if result.scores else None
             out.append(Generation(ids=tuple(ids[len(prefix):]), score=score, hit_limit=hit_limit))
-        self.stats.calls += 1
-        self.stats.sequences += len(batch)
-        self.stats.source_tokens += sum(len(ids) for ids in batch)
-        self.stats.target_tokens += sum(len(g.ids) for g in out)
-        self.stats.seconds += time.perf_counter() - started
+        release_memory()
+        self.stats.record(batch, out, time.perf_counter() - started)
         return out

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from .base import EngineStats, Generation, GenerationSettings, effective_prefix
+from .base import EngineStats, Generation, GenerationSettings, effective_prefix, release_memory
 
 
 def quiet_transformers() -> None:
@@ -150,10 +150,7 @@ class TorchEngine:
             score = sum(counted) / len(counted) if counted else None
             skip = len(prefix)
             results.append(Generation(ids=tuple(produced[skip:]), score=score, hit_limit=hit_limit))
-        self.stats.calls += 1
-        self.stats.sequences += len(batch)
-        self.stats.source_tokens += sum(len(ids) for ids in batch)
-        self.stats.target_tokens += sum(len(g.ids) for g in results)
-        self.stats.seconds += time.perf_counter() - started
+        release_memory()
+        self.stats.record(batch, results, time.perf_counter() - started)
         return results
 
