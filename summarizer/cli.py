@@ -32,12 +32,29 @@ def fail(message: str, code: int = 2) -> "typer.Exit":
     return typer.Exit(code)
 
 
-def setup_logging(quiet: bool = False, verbose: bool = False) -> None:
-    """Warnings of the library go to stderr as plain lines."""
+class _Formatter(logging.Formatter):
+    """Plain lines ("warning: ..." for warnings, bare text for notes), or JSON objects."""
+
+    def __init__(self, as_json: bool) -> None:
+        super().__init__()
+        self.as_json = as_json
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if self.as_json:
+            import json
+
+            return json.dumps({"event": "log", "level": record.levelname.lower(), "message": message},
+                              ensure_ascii=False)
+        return message if record.levelno < logging.WARNING else f"{record.levelname.lower()}: {message}"
+
+
+def setup_logging(quiet: bool = False, verbose: bool = False, log_format: str = "text") -> None:
+    """The library's log goes to stderr: notes and warnings (errors only with --quiet)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.setFormatter(_Formatter(log_format == "json"))
     log.handlers[:] = [handler]
-    log.setLevel(logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING)
+    log.setLevel(logging.ERROR if quiet else logging.DEBUG if verbose else logging.INFO)
     log.propagate = False
 
 
@@ -100,7 +117,7 @@ def _execute(settings, verbose: bool = False) -> None:
     from .cli_run import execute
     from .errors import LockedError
 
-    setup_logging(settings.quiet, verbose)
+    setup_logging(settings.quiet, verbose, settings.log_format)
     try:
         code = execute(settings, err)
     except LockedError as exc:

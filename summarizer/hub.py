@@ -163,5 +163,5 @@ def ensure_local(spec: ModelSpec) -> Path:
         return folder
     if spec.path is not None or not hub_reachable():
         raise unavailable(spec)
-    log.warning("downloading model '%s' (%s) into the Hugging Face cache (once)", spec.name, spec.ref)
+    log.info("downloading model '%s' (%s) into the Hugging Face cache (once)", spec.name, spec.ref)
     return fetch(spec, progress=False)

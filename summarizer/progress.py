@@ -56,6 +56,7 @@ class Progress:
     def emit(self, event: str, **fields: Any) -> None:
         """One log record: a JSON line, or plain text."""
         if self.json:
+            fields.pop("text", None)
             self.console.print(json.dumps({"event": event, **fields}, ensure_ascii=False), markup=False,
                                highlight=False, soft_wrap=True)
         else:

@@ -67,8 +67,7 @@ def convert(spec: ModelSpec, hf_folder: Path, revision: str, quantization: str) 
                 shutil.rmtree(stale, ignore_errors=True)
         from ctranslate2.converters import TransformersConverter
 
-        log.warning("converting model '%s' to CTranslate2 (%s), once; cached in %s", spec.name, quantization,
-                    target)
+        log.info("converting model '%s' to CTranslate2 (%s), once; cached in %s", spec.name, quantization, target)
         started = time.perf_counter()
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
@@ -80,5 +79,5 @@ def convert(spec: ModelSpec, hf_folder: Path, revision: str, quantization: str) 
             os.replace(tmp / "model", target)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        log.warning("converted '%s' in %.1fs", spec.name, time.perf_counter() - started)
+        log.info("converted '%s' in %.1fs", spec.name, time.perf_counter() - started)
     return target
