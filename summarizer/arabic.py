@@ -71,10 +71,6 @@ def has_letters(text: str) -> bool:
     return LETTER_RE.search(text) is not None
 
 
-def word_count(text: str) -> int:
-    """Number of whitespace-separated words."""
-    return len(text.split())
-
 
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
     """normalize(text) plus, for each of its characters, the index of the source character.

@@ -13,20 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
+from .stages.summarize import content_words
+
 SAME_STORY = 0.45
-STOP = set("""a an the and or but of to in on at by for with from as is are was were be been it its this that these
-those he she they we you his her their our not will would can has have had said says also after before over under
-into than then there who which what when where while more most some new""".split())
-
-
-def content_words(text: str) -> set[str]:
-    """Lower-case content words of an English text."""
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP and len(w) > 2}
-
-
 def overlap(a: str, b: str) -> float:
     """Jaccard overlap of two texts' content words (0..1)."""
-    x, y = content_words(a), content_words(b)
+    x, y = content_words(a, min_length=3), content_words(b, min_length=3)
     return len(x & y) / len(x | y) if x and y else 0.0
 
 

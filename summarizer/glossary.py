@@ -86,10 +86,11 @@ class Glossary:
                 hits.append(Hit(term, where[a], where[b - 1] + 1))
         return sorted(hits, key=lambda h: h.start)
 
-    def rendering_for(self, arabic_word: str) -> str | None:
-        """The glossary's English for a single normalised Arabic word, if it is a term."""
-        key = key_text(arabic_word)
-        return next((t.en for t in self.terms if t.key == key), None)
+    def name_spellings(self) -> dict[str, str]:
+        """One-word terms as fixed spellings for the run's name book (see names.py)."""
+        from .names import _base
+
+        return {_base(t.ar): t.en for t in self.terms if len(t.key.split()) == 1}
 
 
 def _content_span(tokenizer: Any, text: str, start: int, end: int, lead: int) -> tuple[int, int]:

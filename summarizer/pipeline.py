@@ -88,7 +88,7 @@ class Pipeline:
         self.memory = memory if memory is not None else MemoryTM()
         self.memory_stats = MemoryStats()
         self.glossary = glossary
-        self.names = NameBook()
+        self.names = NameBook(glossary.name_spellings() if glossary else None)
 
     def required_models(self) -> list[str]:
         """Models every run of this profile needs: the summariser and per-language translators.

@@ -103,10 +103,6 @@ class Store:
                 "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
                 [(model_key, k, t.text, t.pieces, int(t.hit_limit), t.score) for k, t in items.items()])
 
-    def tm_size(self) -> int:
-        """Number of stored translations."""
-        return self.db.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
-
     # -- processed articles ---------------------------------------------------------------------
     def done_ids(self) -> set[str]:
         """Ids done under any fingerprint (their briefs are legitimately in briefs.jsonl)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..arabic import arabic_ratio, key_text, to_western_digits
+from .summarize import content_words
 
 # -- numbers ---------------------------------------------------------------------------------
 NUMBER_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,٬]\d{3})+|\d+)(?:[.٫](\d+))?(?![\w])")
@@ -187,16 +188,12 @@ class Support:
         return self.overlap >= SUPPORT_OVERLAP and not self.missing_names and not self.missing_numbers
 
 
-def _content(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP and len(w) > 1}
-
-
 def support(sentence: str, translations: Sequence[str]) -> Support:
     """Overlap of a summary sentence's content words with the whole translation; names and
     numbers it states that the translation never mentions."""
     whole = " ".join(translations)
-    words = _content(sentence)
-    pool = _content(whole)
+    words = content_words(sentence)
+    pool = content_words(whole)
     overlap = len(words & pool) / len(words) if words else 1.0
     lower = whole.lower()
     names = tuple(dict.fromkeys(n for n in NAME_RE.findall(sentence) if n.lower() not in lower
@@ -205,7 +202,7 @@ def support(sentence: str, translations: Sequence[str]) -> Support:
     nums = tuple(n.shown for n in numbers(sentence, "en") if not any(n.matches(h) for h in have))
     best, best_score = None, 0.0
     for i, text in enumerate(translations):
-        score = len(words & _content(text)) / max(1, len(words))
+        score = len(words & content_words(text)) / max(1, len(words))
         if score > best_score:
             best, best_score = i, score
     return Support(sentence=sentence, overlap=round(overlap, 3), missing_names=names, missing_numbers=nums,

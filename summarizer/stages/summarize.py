@@ -174,9 +174,10 @@ class Summarizer:
         return [doc.result for doc in state]  # type: ignore[misc]
 
 
-def content_words(text: str) -> set[str]:
-    """Lower-cased words of an English text, without stopwords and one-letter words."""
-    return {w for w in (m.group().lower() for m in WORD_RE.finditer(text)) if w not in STOPWORDS and len(w) > 1}
+def content_words(text: str, min_length: int = 2) -> set[str]:
+    """Lower-cased words of an English text, without stopwords and words shorter than min_length."""
+    return {w for w in (m.group().lower() for m in WORD_RE.finditer(text))
+            if w not in STOPWORDS and len(w) >= min_length}
 
 
 def link_summary(summary: str, translations: Sequence[str], top: int = 3) -> list[tuple[int, tuple[int, ...]]]:

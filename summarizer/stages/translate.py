@@ -131,8 +131,8 @@ class Translator:
             return lang in self.spec.lang_codes
         return self.spec.src == lang
 
-    def _prepare(self, src_lang: str) -> tuple[int, ...]:
-        """Set the tokenizer's source language and return the forced target prefix."""
+    def prefix_for(self, src_lang: str) -> tuple[int, ...]:
+        """Set the tokenizer up for `src_lang`; return the forced target prefix."""
         if not self.spec.lang_codes:
             return ()
         self.tokenizer.src_lang = self.spec.lang_codes[src_lang]
@@ -142,10 +142,6 @@ class Translator:
     def settings(self) -> GenerationSettings:
         """The model's decoding settings."""
         return self.model.engine.settings
-
-    def prefix_for(self, src_lang: str) -> tuple[int, ...]:
-        """Set the tokenizer up for `src_lang`; return the forced target prefix."""
-        return self._prepare(src_lang)
 
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` as this model's encoder sees it (special tokens included)."""
@@ -162,7 +158,7 @@ class Translator:
         """
         if not texts:
             return []
-        prefix = self._prepare(src_lang)
+        prefix = self.prefix_for(src_lang)
         limit = self.model.max_input_tokens
         owners: list[int] = []
         pieces: list[str] = []
