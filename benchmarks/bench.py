@@ -68,7 +68,7 @@ TRANSLATE_GEN, SUMMARY_GEN = TRANSLATE_REAL["generation"], SUMMARY_REAL["generat
 
 def budget(n: int) -> int:
     """Output tokens for an n-token sentence: the tool's rule with the benchmark's output_ratio."""
-    from summarizer.stages.translate import output_budget
+    from summarizer.steps.translate import output_budget
 
     return output_budget(n, 0.75, 10_000)
 
@@ -110,7 +110,7 @@ def build(mode: str, cache: Path) -> Path:
 
 def build_models(root: Path, shapes: dict) -> None:
     """Write the random-weight models once."""
-    from summarizer.tiny import build_bart, build_marian, corpus
+    from summarizer.models.tiny import build_bart, build_marian, corpus
 
     text = corpus()
     started = time.perf_counter()
@@ -169,8 +169,9 @@ def suppress_fillers(root: Path) -> None:
 
 def convert_ahead(yaml_path: Path) -> None:
     """Convert both models to CTranslate2 now, so that no timed run pays for it."""
-    from summarizer import hub, load_config
-    from summarizer.engines.convert import convert
+    from summarizer import load_config
+    from summarizer.models import hub
+    from summarizer.models.engines.convert import convert
 
     config = load_config(yaml_path)
     for spec in config.models.values():
@@ -180,7 +181,7 @@ def convert_ahead(yaml_path: Path) -> None:
 
 def make_articles(mode: str, count: int, seed: int = 7) -> list[str]:
     """Arabic-like articles: sentences of corpus words, paragraphs of 3-5 sentences."""
-    from summarizer.tiny import corpus
+    from summarizer.models.tiny import corpus
 
     shapes = SHAPES[mode]
     words = [w.strip("،.؟!«»\"()") for line in corpus()["ar"][:-3] for w in line.split()]
@@ -206,7 +207,7 @@ def run_baseline(yaml_path: Path, articles: list[str]) -> dict:
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     from summarizer import load_config
-    from summarizer.stages.segment import split_sentences
+    from summarizer.steps.segment import split_sentences
 
     torch.set_num_threads(os.cpu_count() or 1)
     config = load_config(yaml_path)
@@ -277,10 +278,11 @@ def run_ceiling(yaml_path: Path, articles: list[str]) -> dict:
     import ctranslate2
     from transformers import AutoTokenizer
 
-    from summarizer import hub, load_config
-    from summarizer.batching import plan_batches
-    from summarizer.engines.convert import convert
-    from summarizer.stages.segment import split_sentences
+    from summarizer import load_config
+    from summarizer.models import hub
+    from summarizer.models.batching import plan_batches
+    from summarizer.models.engines.convert import convert
+    from summarizer.steps.segment import split_sentences
 
     spec = load_config(yaml_path).model("bench-marian")
     ct2_dir = convert(spec, spec.path, hub.resolved_revision(spec, spec.path), "int8")

@@ -38,9 +38,10 @@ PLACEHOLDERS = ("ZXQ{k}", "9041{k}")
 
 def measure(models_yaml: Path, name: str) -> dict:
     from summarizer import load_config
-    from summarizer.glossary import Glossary, Term, place
-    from summarizer.registry import ModelRegistry
-    from summarizer.stages.translate import Translator
+    from summarizer.models.registry import ModelRegistry
+    from summarizer.steps.glossary import Glossary, Term
+    from summarizer.steps.glossary import place_term as place
+    from summarizer.steps.translate import Translator
 
     glossary = Glossary([Term(a, e) for a, e in TERMS])
     model = ModelRegistry(load_config(models_yaml)).get(name)
@@ -88,7 +89,7 @@ def main() -> None:
         for path in args.models:
             targets += [(path, m.name) for m in load_config(path).models.values() if m.task == "translate"]
     else:
-        from summarizer.tiny import build_tiny_models
+        from summarizer.models.tiny import build_tiny_models
 
         tiny = build_tiny_models(Path(tempfile.mkdtemp(prefix="glossary-tiny-")))
         targets += [(tiny, "tiny-marian-ar-en"), (tiny, "tiny-nllb")]

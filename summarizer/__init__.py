@@ -7,20 +7,24 @@ Public API::
     for result in pipeline.run(iter_articles(["articles/"])):
         print(result.id if result.ok else result.error)
 
+    from summarizer import RunSettings, run_folder          # the incremental, locked cron run
+    report = run_folder(RunSettings(inputs=["articles/"], out=Path("briefs")))
+
 Importing the package loads neither torch nor transformers; models load on first use.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from .config import Config, ModelSpec, Profile, load_config
-from .errors import ConfigError, InputError, ModelUnavailable, SummarizerError
+from .errors import ConfigError, InputError, LockedError, ModelUnavailable, SummarizerError
+from .ingest.inputs import iter_articles
 from .pipeline import Pipeline, PipelineOptions
-from .stages.ingest import iter_articles
+from .runs import RunObserver, RunReport, RunSettings, run_folder
 from .types import Article, Brief, Failure
+from .version import __version__
 
 __all__ = [
-    "Article", "Brief", "Config", "ConfigError", "Failure", "InputError", "ModelSpec", "ModelUnavailable",
-    "Pipeline", "PipelineOptions", "Profile", "SummarizerError", "iter_articles", "load_config",
+    "Article", "Brief", "Config", "ConfigError", "Failure", "InputError", "LockedError", "ModelSpec",
+    "ModelUnavailable", "Pipeline", "PipelineOptions", "Profile", "RunObserver", "RunReport", "RunSettings",
+    "SummarizerError", "__version__", "iter_articles", "load_config", "run_folder",
 ]

@@ -12,7 +12,14 @@ class ConfigError(SummarizerError):
 
 
 class ModelUnavailable(SummarizerError):
-    """A model's weights are not on this machine and cannot be downloaded now (exit code 2)."""
+    """A model's weights are not usable on this machine and cannot be fetched now (exit code 2).
+
+    Attributes:
+        name: the registry name.
+        ref: hub id or local folder.
+        reason: what is wrong ("is not downloaded and ... cannot be reached", "model.safetensors is truncated").
+        hint: how to fix it.
+    """
 
     def __init__(self, name: str, ref: str, reason: str, hint: str) -> None:
         self.name, self.ref, self.reason, self.hint = name, ref, reason, hint
@@ -29,3 +36,7 @@ class LockedError(SummarizerError):
     def __init__(self, message: str, pid: int | None = None) -> None:
         self.pid = pid
         super().__init__(message)
+
+
+class MissingExtra(SummarizerError):
+    """An optional dependency (an extra such as `summarizer[ray]`) is needed and not installed (exit 2)."""

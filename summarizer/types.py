@@ -1,11 +1,17 @@
-"""Data contracts between stages: frozen dataclasses, JSON-friendly (DESIGN.md section 3)."""
+"""Data contracts between layers: frozen dataclasses, JSON-friendly.
+
+Everything that crosses a layer boundary is defined here: what ingest yields (Article,
+Failure), what the steps produce (Cleaned, Sentence, Translation, Summary) and the product
+(Brief). Nothing here imports a model library.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,9 @@ class Article:
         author: author declared by the input's metadata.
         format: input format ("txt", "json", "jsonl", "html", "rss", "atom").
         meta: other fields of the input, kept as metadata.
+        extracted: the text came out of an HTML extractor (page furniture already gone), so
+            the cleaner applies only its pattern rules, never its position rules.
+        flags: article-level flags the input stage already knows (e.g. "teaser_only").
     """
 
     ref: str
@@ -37,6 +46,12 @@ class Article:
     author: str | None = None
     format: str = "txt"
     meta: Mapping[str, Any] = field(default_factory=dict)
+    extracted: bool = False
+    flags: tuple[str, ...] = ()
+
+
+# Failure.stage values: where an item stopped, and why it has no brief.
+FAILURE_STAGES = ("ingest", "clean", "route", "duplicate", "state", "translate", "summarize", "render")
 
 
 @dataclass(frozen=True)
@@ -46,9 +61,12 @@ class Failure:
     Attributes:
         ref: where it came from (see Article.ref).
         error: one-line reason, written for the user.
-        stage: the stage that gave up: ingest, clean, segment, translate, summarize, render.
+        stage: where it stopped (FAILURE_STAGES): ingest, clean, route (no model for its
+            language), duplicate (same body earlier in the run), state (already done),
+            translate, summarize, render.
         status: "failed" (counts toward exit code 1) or "skipped" (said, not an error).
         id: the article id when it was known.
+        fingerprint: the pipeline fingerprint it was judged under, when known.
     """
 
     ref: str
@@ -96,6 +114,49 @@ class Cleaned:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """One sentence's translation.
+
+    Attributes:
+        text: the translation.
+        pieces: how many token windows the source was split into (1 = it fit).
+        hit_limit: some piece's output stopped at the length limit rather than at its end.
+        score: mean token log-probability given by the engine.
+        flags: what the checks and repairs did ("retried", "fallback_model", "degenerate:loop" ...).
+        model: the model that made it, when not the article's translator (fallback).
+    """
+
+    text: str
+    pieces: int = 1
+    hit_limit: bool = False
+    score: float | None = None
+    flags: tuple[str, ...] = ()
+    model: str | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One article's summary.
+
+    Attributes:
+        text: the English summary.
+        coverage: share of the translation's tokens that reached the summariser's final input
+            (1.0 when every chunk summary fed the final pass).
+        rounds: summarisation rounds (1 = single pass; more = map-reduce).
+        chunks: chunks of the first round.
+        hit_limit: the final summary stopped at its length limit.
+        flags: article flags ("map_reduce", "truncated", "summary_empty").
+    """
+
+    text: str
+    coverage: float = 1.0
+    rounds: int = 1
+    chunks: int = 1
+    hit_limit: bool = False
+    flags: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
 class BriefSentence:
     """A source sentence and its translation, as written in a brief."""
 
@@ -115,7 +176,7 @@ class Brief:
     source: Mapping[str, Any]
     language: str
     title: Mapping[str, Any]
-    summary: Mapping[str, str]
+    summary: Mapping[str, Any]
     sentences: tuple[BriefSentence, ...]
     summary_links: tuple[tuple[int, tuple[int, ...]], ...]
     removed: tuple[Removed, ...]
@@ -135,6 +196,11 @@ class Brief:
         order = ["schema", "id", "source", "language", "title", "summary", "sentences",
                  "summary_links", "removed", "checks", "models", "timings_ms", "created_at", "meta"]
         return {k: data[k] for k in order}
+
+    @property
+    def summary_sentences(self) -> tuple[str, ...]:
+        """The English summary, one entry per sentence (split once, when the brief was made)."""
+        return tuple(self.summary.get("en_sentences") or ())
 
 
 def _plain(value: Any) -> Any:

@@ -68,7 +68,7 @@ def test_missing_file(tmp_path):
 
 def test_models_in_the_hf_cache_are_found_without_network(tmp_path, monkeypatch):
     from summarizer.config import ModelSpec
-    from summarizer.hub import local_folder
+    from summarizer.models.hub import local_folder
 
     monkeypatch.setenv("HF_HOME", str(tmp_path))
     spec = ModelSpec(name="m", task="translate", hf="Org/some-model", src="ar")

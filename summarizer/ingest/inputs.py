@@ -1,0 +1,233 @@
+"""Ingest: files, folders (recursive), stdin and URLs -> a stream of Articles (or Failures).
+
+Formats are chosen by extension, else sniffed from the content. Everything streams: a JSONL
+file of 100,000 articles is read line by line. Each input is capped in size.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+from collections.abc import Iterable, Iterator, Set
+from typing import Any, BinaryIO
+
+from ..errors import InputError
+from ..types import Article, Failure
+from . import formats
+from .encoding import decode_bytes
+
+DEFAULT_MAX_BYTES = 5_000_000
+MULTI_ARTICLE_FACTOR = 20  # a JSON array or a feed holds many articles: allow a larger file
+SUFFIX_FORMATS = {
+    ".txt": "txt", ".text": "txt", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".xml": "feed", ".rss": "feed", ".atom": "feed",
+}
+
+
+def format_of(name: str) -> str | None:
+    """Format implied by a file name (".gz" looked through), or None when unknown."""
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    return SUFFIX_FORMATS.get(os.path.splitext(lower)[1])
+
+
+def sniff_format(text: str) -> str:
+    """Guess the format of text with no telling file name (stdin, URLs, odd extensions)."""
+    head = text.lstrip("\ufeff \t\r\n")[:4096].lower()
+    if head.startswith(("{", "[")):
+        return "json"
+    if head.startswith("<"):
+        if "<rss" in head or "<feed" in head or "<rdf:rdf" in head:
+            return "feed"
+        return "html"
+    return "txt"
+
+
+def read_capped(stream: BinaryIO, cap: int, what: str) -> bytes:
+    """Read at most `cap` bytes; more than that is an InputError naming the cap."""
+    data = stream.read(cap + 1)
+    if len(data) > cap:
+        raise InputError(f"{what} is over the {cap / 1e6:g} MB size cap (raise it with --max-bytes)")
+    return data
+
+
+def walk(inputs: Iterable[str], skip: Set[str] = frozenset()) -> Iterator[tuple[str, str]]:
+    """Expand inputs into (kind, value): ("path", file), ("url", url), ("stdin", "-"), ("missing", x).
+
+    Hidden files and folders, and files named in `skip` (a run's own outputs), are left out of
+    folder walks.
+    """
+    for item in inputs:
+        if item == "-":
+            yield "stdin", "-"
+        elif item.startswith(("http://", "https://")):
+            yield "url", item
+        elif os.path.isdir(item):
+            for root, dirs, files in os.walk(item):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith(".") or name in skip:
+                        continue
+                    path = os.path.join(root, name)
+                    yield ("path" if format_of(name) else "unsupported"), path
+        elif os.path.isfile(item):
+            yield "path", item
+        else:
+            yield "missing", item
+
+
+def iter_articles(inputs: Iterable[str], *, max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None,
+                  fetch_timeout: float = 20.0, skip: Set[str] = frozenset()) -> Iterator[Article | Failure]:
+    """Read every input and yield its articles, or a Failure per unreadable input or item.
+
+    Args:
+        inputs: file paths, folder paths (walked recursively), http(s) URLs, or "-" for stdin.
+        max_bytes: size cap of one article input (JSON arrays and feeds may be 20x larger).
+        stdin: the byte stream that "-" reads.
+        fetch_timeout: seconds allowed for fetching one URL.
+        skip: file names never read in folder walks (a run's own outputs).
+    """
+    for kind, value in walk(inputs, skip):
+        if kind == "missing":
+            yield Failure(value, "no such file or folder", "ingest")
+        elif kind == "unsupported":
+            yield Failure(value, "skipped: unsupported file type (txt, json, jsonl, html, xml/rss/atom, "
+                                 "optionally .gz)", "ingest", status="skipped")
+        elif kind == "stdin":
+            if stdin is None:
+                yield Failure("-", "stdin is not available", "ingest")
+                continue
+            yield from _guard("-", lambda: _from_bytes(read_capped(stdin, max_bytes * MULTI_ARTICLE_FACTOR,
+                                                                    "stdin"), "-", None, None, max_bytes))
+        elif kind == "url":
+            yield from _guard(value, lambda value=value: _from_url(value, max_bytes, fetch_timeout))
+        else:
+            yield from _guard(value, lambda value=value: _from_path(value, max_bytes))
+
+
+def _guard(ref: str, produce) -> Iterator[Article | Failure]:
+    """Run a reader; an InputError or OS error becomes one Failure for that input."""
+    try:
+        yield from produce()
+    except InputError as exc:
+        yield Failure(ref, str(exc), "ingest")
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        yield Failure(ref, f"cannot read: {exc.strerror or exc}" if isinstance(exc, OSError)
+                      else f"cannot read: {exc}", "ingest")
+
+
+def _open(path: str) -> BinaryIO:
+    if path.lower().endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def _from_path(path: str, max_bytes: int) -> Iterator[Article | Failure]:
+    fmt = format_of(path)
+    with _open(path) as stream:
+        if fmt == "jsonl":
+            yield from formats.parse_jsonl(stream, path, path, max_bytes)
+            return
+        cap = max_bytes * (MULTI_ARTICLE_FACTOR if fmt in ("json", "feed", None) else 1)
+        data = read_capped(stream, cap, "input")
+    yield from _from_bytes(data, path, path, fmt, max_bytes)
+
+
+def _from_bytes(data: bytes, ref: str, path: str | None, fmt: str | None, max_bytes: int,
+                url: str | None = None) -> Iterator[Article | Failure]:
+    text, _encoding = decode_bytes(data)
+    fmt = fmt or sniff_format(text)
+    if fmt == "json":
+        yield from formats.parse_json(text, ref, path)
+    elif fmt == "jsonl":
+        yield from formats.parse_jsonl(text.splitlines(), ref, path)
+    elif fmt == "html":
+        from .html import parse_html
+
+        yield parse_html(text, ref, path, url)
+    elif fmt == "feed":
+        from .feeds import parse_feed
+
+        yield from parse_feed(text, ref, path, max_bytes)
+    else:
+        if len(data) > max_bytes:
+            raise InputError(f"input is over the {max_bytes / 1e6:g} MB size cap (raise it with --max-bytes)")
+        yield formats.parse_txt(text, ref, path)
+
+
+def _from_url(url: str, max_bytes: int, timeout: float) -> Iterator[Article | Failure]:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"User-Agent": "summarizer/0.1 (+news briefs)"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            data = read_capped(response, max_bytes * MULTI_ARTICLE_FACTOR, "download")
+            ctype = response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as exc:
+        raise InputError(f"fetch failed: HTTP {exc.code}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise InputError(f"fetch failed: {reason}") from None
+    if url.lower().endswith(".gz") or data[:2] == b"\x1f\x8b":
+        data = read_capped(gzip.GzipFile(fileobj=io.BytesIO(data)), max_bytes * MULTI_ARTICLE_FACTOR, "download")
+    fmt = format_of(url.split("?")[0])
+    if fmt is None and ("xml" in ctype or "rss" in ctype or "atom" in ctype):
+        fmt = "feed"
+    elif fmt is None and "html" in ctype:
+        fmt = "html"
+    yield from _from_bytes(data, url, None, fmt, max_bytes, url=url)
+
+
+def estimate_total(inputs: Iterable[str], max_scan_bytes: int = 200_000_000,
+                   skip: Set[str] = frozenset()) -> int | None:
+    """About how many articles the inputs hold (for progress ETAs); None when unknowable.
+
+    Files count one each, JSON Lines files one per non-empty line (counted when the files are
+    not huge); stdin and URLs make the total unknown.
+    """
+    total, scanned = 0, 0
+    for kind, value in walk(inputs, skip):
+        if kind in ("stdin", "url"):
+            return None
+        if kind != "path":
+            total += 1
+            continue
+        if format_of(value) == "jsonl" and not value.lower().endswith(".gz"):
+            size = os.path.getsize(value)
+            scanned += size
+            if scanned > max_scan_bytes:
+                return None
+            with open(value, "rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        else:
+            total += 1
+    return total
+
+
+def _base_of(ref: str) -> str:
+    """The input a ref came from: "a.jsonl:3" -> "a.jsonl", "feed.xml#2" -> "feed.xml"."""
+    if ref == "-" or ref.startswith(("http://", "https://")) or os.path.exists(ref):
+        return ref
+    for sep in (":", "#"):
+        base, _, tail = ref.rpartition(sep)
+        if base and tail.isdigit():
+            return base
+    return ref
+
+
+def iter_refs(refs: Iterable[str], **kwargs: Any) -> Iterator[Article | Failure]:
+    """Re-read exactly the given items (by their refs, as in the run report), in the given order."""
+    wanted: dict[str, list[str]] = {}
+    for ref in refs:
+        wanted.setdefault(_base_of(ref), []).append(ref)
+    for base, group in wanted.items():
+        if base == "-":
+            for ref in group:
+                yield Failure(ref, "stdin input cannot be read again; run it again with the same input", "ingest")
+            continue
+        found = {item.ref: item for item in iter_articles([base], **kwargs) if item.ref in group}
+        for ref in group:
+            yield found.get(ref) or Failure(ref, "no longer found in its input", "ingest")

@@ -1,0 +1,156 @@
+"""The engine interface: token ids in, token ids out, the same generation settings everywhere."""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """Decoding settings with one meaning on every engine.
+
+    Built from the model's own generation_config.json, overridden by models.yaml. Output
+    length limits are not here: they are derived per batch from the input length.
+    """
+
+    num_beams: int = 1
+    length_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    repetition_penalty: float = 1.0
+    bad_words_ids: tuple[tuple[int, ...], ...] = ()
+    decoder_start_token_id: int | None = None
+    eos_token_id: int | None = None
+    pad_token_id: int | None = None
+    bos_token_id: int | None = None
+    forced_bos_token_id: int | None = None
+
+    def stronger(self) -> "GenerationSettings":
+        """Settings for a retry after degenerate output: block repeats harder."""
+        return replace(self, no_repeat_ngram_size=max(self.no_repeat_ngram_size, 3),
+                       repetition_penalty=max(self.repetition_penalty, 1.3))
+
+    def key(self) -> str:
+        """A stable string of the settings that change outputs (for caches)."""
+        return (f"b{self.num_beams}-lp{self.length_penalty:g}-nr{self.no_repeat_ngram_size}"
+                f"-rp{self.repetition_penalty:g}")
+
+
+def load_settings(model_dir: Path, overrides: Mapping[str, Any]) -> GenerationSettings:
+    """Merge the model folder's generation_config.json (and config.json ids) with models.yaml."""
+    data: dict[str, Any] = {}
+    for name in ("config.json", "generation_config.json"):
+        path = model_dir / name
+        if path.is_file():
+            data.update({k: v for k, v in json.loads(path.read_text(encoding="utf-8")).items() if v is not None})
+    bad = tuple(tuple(int(t) for t in seq) for seq in data.get("bad_words_ids") or ())
+    eos = data.get("eos_token_id")
+    settings = GenerationSettings(
+        num_beams=int(data.get("num_beams", 1) or 1),
+        length_penalty=float(data.get("length_penalty", 1.0)),
+        no_repeat_ngram_size=int(data.get("no_repeat_ngram_size", 0) or 0),
+        repetition_penalty=float(data.get("repetition_penalty", 1.0)),
+        bad_words_ids=bad,
+        decoder_start_token_id=data.get("decoder_start_token_id"),
+        eos_token_id=eos[0] if isinstance(eos, list) else eos,
+        pad_token_id=data.get("pad_token_id"),
+        bos_token_id=data.get("bos_token_id"),
+        forced_bos_token_id=data.get("forced_bos_token_id"),
+    )
+    return replace(settings, **dict(overrides))
+
+
+def effective_prefix(prefix: Sequence[int], settings: GenerationSettings) -> tuple[int, ...]:
+    """The forced first target tokens: the caller's (NLLB language code) or the model's forced BOS.
+
+    Both engines force it, count it in the length limit and strip it from the output.
+    """
+    if prefix:
+        return tuple(prefix)
+    if settings.forced_bos_token_id is not None:
+        return (settings.forced_bos_token_id,)
+    return ()
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One generated sequence.
+
+    Attributes:
+        ids: generated token ids, without the decoder start token, forced prefix or EOS.
+        score: mean log-probability per generated token (higher is more confident).
+        hit_limit: generation stopped at max_new_tokens instead of at EOS.
+    """
+
+    ids: tuple[int, ...]
+    score: float | None = None
+    hit_limit: bool = False
+
+
+class Engine(Protocol):
+    """A loaded seq2seq model that generates from token ids."""
+
+    name: str
+    compute_type: str
+    settings: GenerationSettings
+
+    def align(self, source: Sequence[int], target: Sequence[int], prefix: Sequence[int] = ()) -> list[int]:
+        """For each target token, the source position it attends to most (glossary placement)."""
+        ...
+
+    def generate(self, batch: Sequence[Sequence[int]], *, max_new_tokens: int, min_new_tokens: int = 0,
+                 prefix: Sequence[int] = (), settings: GenerationSettings | None = None) -> list[Generation]:
+        """Generate one output per input, in input order.
+
+        Args:
+            batch: source token ids, special tokens included.
+            max_new_tokens: most tokens to generate per sequence (prefix included).
+            min_new_tokens: fewest tokens before EOS is allowed.
+            prefix: forced first target tokens (NLLB language code).
+            settings: override of the engine's settings (e.g. a stronger retry).
+        """
+        ...
+
+
+@functools.lru_cache(maxsize=1)
+def _malloc_trim():
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return None
+
+
+def release_memory() -> None:
+    """Give memory freed by a batch back to the OS (glibc keeps it otherwise).
+
+    Beam search over a large vocabulary allocates and frees hundreds of MB per batch; without
+    this the process keeps every batch's peak and the next model's work stacks on top of it.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@dataclass
+class EngineStats:
+    """Counters an engine keeps for the run report."""
+
+    calls: int = 0
+    sequences: int = 0
+    source_tokens: int = 0
+    target_tokens: int = 0
+    seconds: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def record(self, batch: Sequence[Sequence[int]], outs: Sequence[Generation], seconds: float) -> None:
+        """Count one generate call."""
+        self.calls += 1
+        self.sequences += len(batch)
+        self.source_tokens += sum(len(ids) for ids in batch)
+        self.target_tokens += sum(len(g.ids) for g in outs)
+        self.seconds += seconds

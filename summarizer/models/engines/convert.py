@@ -1,0 +1,112 @@
+"""Automatic, cached conversion of Hugging Face models to CTranslate2.
+
+The first use of a model on the ctranslate2 engine converts it into the tool's cache
+(`$SUMMARIZER_CACHE`, else `$XDG_CACHE_HOME/summarizer`, else `~/.cache/summarizer`), keyed by
+model id, revision (for a local folder: its files' sizes and times) and quantization.
+Conversion writes a temporary folder and renames it, under a file lock, so concurrent runs
+neither clash nor leave half a model behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from ...config import ModelSpec
+from ..hub import folder_fingerprint
+
+log = logging.getLogger("summarizer")
+DONE = ".complete"
+
+
+def cache_root() -> Path:
+    """The tool's cache folder."""
+    env = os.environ.get("SUMMARIZER_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "summarizer"
+
+
+def ct2_folder_for(spec: ModelSpec, hf_folder: Path, revision: str, quantization: str) -> Path:
+    """Where the converted model lives (whether or not it exists yet)."""
+    import ctranslate2
+
+    source = folder_fingerprint(hf_folder) if revision == "local" else revision
+    key = hashlib.sha256(f"{spec.ref}|{source}|{quantization}|{ctranslate2.__version__}".encode()).hexdigest()[:12]
+    return cache_root() / "ct2" / f"{spec.name}-{quantization}-{key}"
+
+
+def is_converted(folder: Path) -> bool:
+    """A finished conversion (marker written last)."""
+    return (folder / DONE).is_file() and (folder / "model.bin").is_file()
+
+
+def _failure_marker(target: Path) -> Path:
+    return target.parent / f"{target.name}.failed"
+
+
+def conversion_failure(spec: ModelSpec, hf_folder: Path, revision: str, quantization: str) -> str | None:
+    """Why an earlier conversion of this model failed (then it runs on torch), or None."""
+    marker = _failure_marker(ct2_folder_for(spec, hf_folder, revision, quantization))
+    return marker.read_text(encoding="utf-8").strip() if marker.is_file() else None
+
+
+class ConversionFailed(RuntimeError):
+    """The model cannot be converted to CTranslate2 (now, or in an earlier attempt)."""
+
+
+def convert(spec: ModelSpec, hf_folder: Path, revision: str, quantization: str, retry_failed: bool = False) -> Path:
+    """The CTranslate2 folder of a model, converting it first if needed.
+
+    A failed conversion leaves a marker in the cache, so later runs go straight to torch (and
+    their fingerprints say so) until `retry_failed` (`summarizer models convert`) tries again.
+
+    Raises:
+        ConversionFailed: the converter failed, now or before; callers fall back to torch.
+    """
+    target = ct2_folder_for(spec, hf_folder, revision, quantization)
+    if is_converted(target):
+        return target
+    marker = _failure_marker(target)
+    if marker.is_file() and not retry_failed:
+        raise ConversionFailed(f"an earlier conversion failed: {marker.read_text(encoding='utf-8').strip()}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.parent / f".{target.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be converting the same model
+        if is_converted(target):
+            return target
+        try:
+            _convert_locked(spec, hf_folder, revision, quantization, target)
+        except Exception as exc:
+            marker.write_text(f"{type(exc).__name__}: {str(exc)[:300]}\n", encoding="utf-8")
+            raise ConversionFailed(f"{type(exc).__name__}: {exc}") from exc
+        marker.unlink(missing_ok=True)
+    return target
+
+
+def _convert_locked(spec: ModelSpec, hf_folder: Path, revision: str, quantization: str, target: Path) -> None:
+    for stale in target.parent.glob(f".{target.name}.*"):  # left by a killed conversion
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+    from ctranslate2.converters import TransformersConverter
+
+    log.info("converting model '%s' to CTranslate2 (%s), once; cached in %s", spec.name, quantization, target)
+    started = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        TransformersConverter(str(hf_folder), low_cpu_mem_usage=True).convert(
+            str(tmp / "model"), quantization=quantization, force=True)
+        (tmp / "model" / DONE).write_text(f"{spec.ref} {revision} {quantization}\n", encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp / "model", target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    log.info("converted '%s' in %.1fs", spec.name, time.perf_counter() - started)

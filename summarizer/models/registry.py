@@ -1,0 +1,218 @@
+"""Model registry: name -> loaded model (tokenizer + engine), lazily, once per process."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import Config, ModelSpec
+from ..errors import ConfigError, SummarizerError
+from . import hub
+from .engines.base import Engine, GenerationSettings, load_settings
+
+log = logging.getLogger("summarizer")
+ENGINE_CHOICES = ("auto", "torch", "ctranslate2")
+
+
+@dataclass
+class LoadedModel:
+    """A model ready to generate: its spec, local folder, tokenizer and engine."""
+
+    spec: ModelSpec
+    folder: Path
+    revision: str
+    tokenizer: Any
+    engine: Engine
+    max_input_tokens: int
+    max_output_tokens: int
+    notes: list[str] = field(default_factory=list)
+
+    def info(self) -> dict[str, Any]:
+        """What a brief and the run report record about the model."""
+        return {"name": self.spec.name, "id": self.spec.ref, "revision": self.revision,
+                "engine": self.engine.name, "compute_type": self.engine.compute_type,
+                "settings": self.engine.settings.key()}
+
+    def token_id(self, token: str) -> int:
+        """Id of a special token (NLLB language codes); KeyError when the vocabulary lacks it."""
+        tid = self.tokenizer.convert_tokens_to_ids(token)
+        if tid is None or tid == self.tokenizer.unk_token_id:
+            raise KeyError(token)
+        return int(tid)
+
+
+def input_limit(spec: ModelSpec, tokenizer: Any, folder: Path) -> int:
+    """Longest input in tokens: models.yaml, else the tokenizer, else the position table, else 512."""
+    if spec.max_input_tokens:
+        return spec.max_input_tokens
+    limit = getattr(tokenizer, "model_max_length", None)
+    if isinstance(limit, int) and 0 < limit < 100_000:
+        return limit
+    config = folder / "config.json"
+    if config.is_file():
+        positions = json.loads(config.read_text(encoding="utf-8")).get("max_position_embeddings")
+        if isinstance(positions, int) and positions > 0:
+            return positions
+    return 512
+
+
+def output_limit(spec: ModelSpec, folder: Path) -> int:
+    """Most tokens the decoder can emit: models.yaml, else the position table (less 2), else 1024.
+
+    Generating past the decoder's position table is the "index out of range" crash of long inputs.
+    """
+    config = folder / "config.json"
+    positions = None
+    if config.is_file():
+        data = json.loads(config.read_text(encoding="utf-8"))
+        positions = data.get("max_target_positions") or data.get("max_position_embeddings")
+    cap = positions - 2 if isinstance(positions, int) and positions > 2 else 1024
+    return min(cap, spec.max_output_tokens) if spec.max_output_tokens else cap
+
+
+class ModelRegistry:
+    """Loads models by name on first use and keeps them for the process.
+
+    Args:
+        config: the validated models.yaml.
+        device: "cpu", "cuda" or None (CUDA when available).
+        engine: "auto", "torch" or "ctranslate2"; overrides models.yaml's per-model engine when set.
+        threads: CPU threads; None uses all cores.
+        compute_type: CTranslate2 compute type override.
+        download_progress: show progress bars when a missing model is downloaded (a terminal);
+            otherwise what is downloaded and its size are logged.
+    """
+
+    def __init__(self, config: Config, *, device: str | None = None, engine: str | None = None,
+                 threads: int | None = None, compute_type: str | None = None,
+                 download_progress: bool = False) -> None:
+        self.config = config
+        self.device = device
+        self.engine = engine
+        self.threads = threads or os.cpu_count() or 1
+        self.compute_type = compute_type
+        self.download_progress = download_progress
+        self._loaded: dict[str, LoadedModel] = {}
+        self._lock = threading.Lock()
+
+    def ensure_available(self, name: str) -> Path:
+        """The model's intact local folder, downloading when possible; ModelUnavailable at once otherwise."""
+        return hub.ensure_local(self.config.model(name), progress=self.download_progress)
+
+    def loaded(self) -> Mapping[str, LoadedModel]:
+        """Models loaded so far."""
+        return dict(self._loaded)
+
+    def get(self, name: str) -> LoadedModel:
+        """Load (once) and return a model by registry name.
+
+        Raises:
+            ModelUnavailable: the weights are missing or broken, or loading them failed.
+        """
+        with self._lock:
+            if name not in self._loaded:
+                self._loaded[name] = self._load(self.config.model(name))
+            return self._loaded[name]
+
+    def _load(self, spec: ModelSpec) -> LoadedModel:
+        folder = hub.ensure_local(spec, progress=self.download_progress)
+        try:
+            return self._build(spec, folder)
+        except SummarizerError:
+            raise
+        except Exception as exc:
+            log.debug("loading model %s failed", spec.name, exc_info=True)
+            raise hub.broken(spec, folder, f"loading failed ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+    def _build(self, spec: ModelSpec, folder: Path) -> LoadedModel:
+        from transformers import AutoTokenizer
+
+        from .engines.torch_engine import quiet_transformers
+
+        quiet_transformers()
+        kwargs = {"src_lang": next(iter(spec.lang_codes.values()))} if spec.lang_codes else {}
+        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, **kwargs)
+        settings = load_settings(folder, spec.generation)
+        revision = hub.resolved_revision(spec, folder)
+        engine, notes = self._engine(spec, folder, revision, settings, tokenizer)
+        return LoadedModel(spec=spec, folder=folder, revision=revision,
+                           tokenizer=tokenizer, engine=engine,
+                           max_input_tokens=input_limit(spec, tokenizer, folder),
+                           max_output_tokens=output_limit(spec, folder), notes=notes)
+
+    def engine_choice(self, spec: ModelSpec) -> str:
+        """The engine asked for: --engine, else models.yaml, else ctranslate2 when installed."""
+        choice = self.engine or spec.engine
+        if choice == "auto":
+            return "ctranslate2" if importlib.util.find_spec("ctranslate2") else "torch"
+        return choice
+
+    def runtime(self, spec: ModelSpec, folder: Path | None) -> tuple[str, str]:
+        """(engine, compute type) the model really runs with, known without loading it.
+
+        CTranslate2's "auto" compute type is resolved for the device, and a model whose
+        conversion failed before (a marker in the conversion cache) runs on torch.
+        """
+        loaded = self._loaded.get(spec.name)
+        if loaded is not None:
+            return loaded.engine.name, loaded.engine.compute_type
+        if self.engine_choice(spec) == "ctranslate2" and importlib.util.find_spec("ctranslate2"):
+            from .engines.convert import conversion_failure
+
+            device = self._ct2_device()
+            compute = self._ct2_compute(spec, device)
+            if folder is None or conversion_failure(spec, folder, hub.resolved_revision(spec, folder), compute) is None:
+                return "ctranslate2", compute
+        from .engines.torch_engine import torch_compute_type
+
+        return "torch", torch_compute_type(self.device)
+
+    def _engine(self, spec: ModelSpec, folder: Path, revision: str, settings: GenerationSettings,
+                tokenizer: Any) -> tuple[Engine, list[str]]:
+        from .engines.torch_engine import TorchEngine
+
+        notes: list[str] = []
+        if self.engine_choice(spec) == "ctranslate2":
+            if importlib.util.find_spec("ctranslate2") is None:
+                raise ConfigError("engine 'ctranslate2' was asked for but ctranslate2 is not installed")
+            try:
+                return self._ct2(spec, folder, revision, settings, tokenizer), notes
+            except ConfigError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a failed conversion falls back, never crashes
+                message = (f"CTranslate2 could not run model '{spec.name}' ({type(exc).__name__}: {exc}); using "
+                           f"torch (run 'summarizer models convert {spec.name}' to try the conversion again)")
+                log.warning(message)
+                notes.append(message)
+        return TorchEngine(folder, settings, device=self.device, threads=self.threads), notes
+
+    def _ct2_device(self) -> str:
+        from .engines.ct2_engine import cuda_available
+
+        if self.device in (None, "auto"):
+            return "cuda" if cuda_available() else "cpu"
+        if self.device.startswith("cuda") and not cuda_available():
+            raise ConfigError("--device cuda was asked for, but CTranslate2 sees no CUDA device")
+        return self.device
+
+    def _ct2_compute(self, spec: ModelSpec, device: str) -> str:
+        from .engines.ct2_engine import default_compute_type
+
+        compute = self.compute_type or spec.compute_type
+        return default_compute_type(device) if compute in ("auto", None) else compute
+
+    def _ct2(self, spec: ModelSpec, folder: Path, revision: str, settings: GenerationSettings, tokenizer: Any):
+        from .engines.convert import convert
+        from .engines.ct2_engine import Ct2Engine
+
+        device = self._ct2_device()
+        compute = self._ct2_compute(spec, device)
+        ct2_dir = convert(spec, folder, revision, compute)
+        return Ct2Engine(ct2_dir, tokenizer, settings, device=device, compute_type=compute, threads=self.threads)

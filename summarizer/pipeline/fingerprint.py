@@ -1,0 +1,73 @@
+"""Pipeline fingerprints: what about a run changes an article's brief.
+
+A re-run skips an article already done under the same fingerprint. Everything that changes
+outputs is in it: the schema version, the options that change outputs, the glossary, and for
+each model that can touch the article (its translator, the profile's fallback translator, the
+summariser) its spec, the revision on disk, and the engine and compute type it really runs
+with (after CTranslate2's "auto" is resolved and after a conversion that fell back to torch).
+Window sizes change speed, not outputs: they are not part of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+
+from ..config import Config, Profile
+from ..models import hub
+from ..models.registry import ModelRegistry
+from ..types import SCHEMA_VERSION
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class Fingerprints:
+    """Computes (and caches per model) the fingerprints of one pipeline.
+
+    Args:
+        config: the registry.
+        profile: the profile in use.
+        registry: the model registry (it knows the engine and compute type each model runs with).
+        options: the output-relevant options, as one string.
+        glossary_digest: the glossary's digest, or "-".
+    """
+
+    def __init__(self, config: Config, profile: Profile, registry: ModelRegistry, options: str,
+                 glossary_digest: str) -> None:
+        self.config = config
+        self.profile = profile
+        self.registry = registry
+        self.options = options
+        self.glossary_digest = glossary_digest
+        self._models: dict[str, str] = {}
+
+    def model(self, name: str) -> str:
+        """What about one model changes its outputs: spec, revision on disk, engine, compute type."""
+        if name not in self._models:
+            spec = self.config.model(name)
+            folder = hub.local_folder(spec)
+            revision = hub.resolved_revision(spec, folder) if folder else "missing"
+            if folder is not None and revision == "local":
+                revision = hub.folder_fingerprint(folder)
+            data = {k: v for k, v in dataclasses.asdict(spec).items() if k not in ("description", "compute_type",
+                                                                                   "engine")}
+            engine, compute = self.registry.runtime(spec, folder)
+            data.update(revision=revision, engine=engine, compute_type=compute)
+            self._models[name] = _digest(json.dumps(data, sort_keys=True, default=str))
+        return self._models[name]
+
+    def forget(self, name: str) -> None:
+        """Drop a model's cached fingerprint (its runtime changed, e.g. a conversion fell back to torch)."""
+        self._models.pop(name, None)
+
+    def article(self, translator: str | None) -> str:
+        """Fingerprint of the pipeline an article goes through (see the module doc)."""
+        fallback = self.profile.fallback if translator and self.profile.fallback != translator else None
+        parts = [str(SCHEMA_VERSION), self.options, self.glossary_digest,
+                 self.model(translator) if translator else "-",
+                 self.model(fallback) if fallback else "-",
+                 self.model(self.profile.summarize)]
+        return _digest("|".join(parts))

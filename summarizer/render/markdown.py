@@ -1,0 +1,75 @@
+"""Render a brief as a readable bilingual Markdown page.
+
+Article content is escaped for HTML in Markdown output (a title like "<script>" shows as
+text), and every Arabic block sits in <div dir="rtl" lang="ar"> so it reads right to left.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+from ..flags import describe
+from ..text.arabic import RTL_LANGS
+from ..types import Brief
+
+
+def esc(text: Any) -> str:
+    """Escape article content for Markdown-with-HTML output."""
+    return html.escape(str(text), quote=False).replace("\n", " ")
+
+
+def source_block(brief: Brief) -> Mapping[str, str]:
+    """Attributes of the attribution line, for Markdown and HTML alike."""
+    src = brief.source
+    return {k: str(v) for k, v in (
+        ("site", src.get("site")), ("published", src.get("published") or src.get("published_raw")),
+        ("dateline", src.get("dateline")), ("byline", src.get("byline")), ("url", src.get("url")),
+        ("input", src.get("ref")),
+    ) if v}
+
+
+def _src_div(text: str, lang: str) -> str:
+    if lang in RTL_LANGS:
+        return f'<div dir="rtl" lang="{lang}">\n\n{text}\n\n</div>\n'
+    return f'<div lang="{lang}">\n\n{text}\n\n</div>\n'
+
+
+def brief_markdown(brief: Brief) -> str:
+    """A readable bilingual brief: title, summary, attribution, checks, then every sentence pair."""
+    lang = brief.language or "ar"
+    title_en = esc(brief.title.get("en") or "(untitled)")
+    lines = [f"# {title_en}\n", _src_div(f"## {esc(brief.title.get('ar', ''))}", lang)]
+    meta = source_block(brief)
+    if meta:
+        parts = [f"[{esc(v)}](<{v}>)" if k == "url" else f"{k}: {esc(v)}" for k, v in meta.items()]
+        lines.append(" · ".join(parts) + "\n")
+    lines.append("## Summary\n")
+    lines.append(esc(brief.summary.get("en", "")) + "\n")
+    lines.append(_src_div(esc(brief.summary.get("ar", "")), lang))
+    checks = brief.checks
+    flags = ", ".join(checks.get("flags", [])) or "none"
+    lines.append("## Checks\n")
+    lines.append(f"- coverage: {checks.get('coverage')}\n- flags: {esc(flags)}\n")
+    for name in checks.get("flags", []):
+        flag = describe(name)
+        lines.append(f"- `{name}`: {esc(flag.meaning)}; what to do: {esc(flag.action)}\n")
+    for key in ("split_sentences", "passthrough", "hit_limit"):
+        if checks.get(key):
+            lines.append(f"- {key}: {', '.join(str(i) for i in checks[key])}\n")
+    lines.append("## Translation\n")
+    current = None
+    for s in brief.sentences:
+        if s.p != current:
+            current = s.p
+            lines.append(f"### Paragraph {s.p + 1}\n")
+        marks = f" _({', '.join(s.flags)})_" if s.flags else ""
+        lines.append(_src_div(f"**{s.i}.** {esc(s.ar)}", lang))
+        lines.append(f"**{s.i}.** {esc(s.en)}{marks}\n")
+    if brief.removed:
+        lines.append(f"## Removed boilerplate ({len(brief.removed)} lines)\n")
+        for r in brief.removed:
+            lines.append(f"- `{r.reason}`: <span dir=\"auto\">{esc(r.text)}</span>")
+        lines.append("")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,272 @@
+"""The cron-grade run of an output folder, as a library call that never prints.
+
+`run_folder(settings, observer)` takes the folder's lock, repairs what a killed run left
+(temporary files, briefs.jsonl), skips articles already done under the same pipeline
+fingerprint, writes every brief atomically, marks it done, and writes the run report (and the
+digest when asked). On SIGINT/SIGTERM it stops taking new articles, finishes the current
+window and returns a report with exit code 130/143. The observer hears about progress; the
+CLI's progress bar is one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Optional, Protocol
+
+from ..config import load_config
+from ..errors import SummarizerError
+from ..faults import crash_point
+from ..ingest.inputs import estimate_total, iter_articles, iter_refs
+from ..models import hub
+from ..models.registry import ModelRegistry
+from ..pipeline import Pipeline, PipelineOptions
+from ..steps.glossary import Glossary
+from ..types import Article, Brief, Failure
+from .digests import write_digest
+from .outdir import OUTPUT_NAMES, OutputDir, Repairs, state_path
+from .report import RunReport
+from .signals import GracefulStop
+from .state import ArticleRow, RunSeen, Store
+
+DONE_REASON = "already done (same article, same pipeline)"
+INTERNAL_ERROR = 70  # a bug, not the user's input: EX_SOFTWARE
+
+
+@dataclass
+class RunSettings:
+    """Everything a run is asked to do (the CLI's `summarizer run` options, typed).
+
+    Attributes:
+        inputs: files, folders, URLs, or "-" for stdin.
+        out: the output folder.
+        models: models.yaml (None: $SUMMARIZER_MODELS or the bundled one).
+        profile: profile of models.yaml.
+        device, engine, threads, compute_type: where and how models run (None: defaults).
+        max_bytes: size cap of one input.
+        state: state database (None: OUT/state.sqlite).
+        force: redo articles already done.
+        wait: wait for another run's lock instead of raising LockedError.
+        window: articles pooled per window.
+        glossary: CSV of terms rendered exactly.
+        strict: replace unsupported summary sentences.
+        digest: write the digest at the end.
+        retry: retry degenerate translations once.
+        download_progress: progress bars for model downloads (a terminal); else sizes are logged.
+        handle_signals: SIGINT/SIGTERM stop the run gracefully (main thread only).
+        retry_refs: run only these items (set by `retry_settings`).
+    """
+
+    inputs: list[str]
+    out: Path
+    models: Optional[Path] = None
+    profile: str = "default"
+    device: Optional[str] = None
+    engine: Optional[str] = None
+    threads: Optional[int] = None
+    compute_type: Optional[str] = None
+    max_bytes: int = 5_000_000
+    state: Optional[Path] = None
+    force: bool = False
+    wait: bool = False
+    window: int = 32
+    glossary: Optional[Path] = None
+    strict: bool = False
+    digest: bool = False
+    retry: bool = True
+    download_progress: bool = False
+    handle_signals: bool = True
+    retry_refs: list[str] = field(default_factory=list)
+
+    def saved(self) -> dict:
+        """What `summarizer retry` needs to run again the same way."""
+        data = asdict(self)
+        for key in ("models", "out", "state", "glossary"):
+            data[key] = str(Path(data[key]).resolve()) if data[key] else None
+        data.pop("retry_refs")
+        return data
+
+
+class RunObserver(Protocol):
+    """Hears how a run goes (the CLI's progress display is one). Every method is optional work."""
+
+    def started(self, total: int | None) -> None:
+        """The run starts; `total` is the expected number of items (None: unknown)."""
+
+    def notice(self, message: str, **fields: Any) -> None:
+        """Something the user should know (repairs after a killed run, a model fallback)."""
+
+    def result(self, result: Brief | Failure) -> None:
+        """One item is finished (a brief written, or a failure or skip recorded)."""
+
+    def finished(self, report: RunReport) -> None:
+        """The run is over and its report written."""
+
+
+class _Silent:
+    def started(self, total: int | None) -> None: ...
+
+    def notice(self, message: str, **fields: Any) -> None: ...
+
+    def result(self, result: Brief | Failure) -> None: ...
+
+    def finished(self, report: RunReport) -> None: ...
+
+
+def build_pipeline(settings: RunSettings) -> Pipeline:
+    """The pipeline a run's settings describe (ConfigError for a bad models.yaml, profile or glossary)."""
+    config = load_config(settings.models)
+    registry = ModelRegistry(config, device=settings.device, engine=settings.engine, threads=settings.threads,
+                             compute_type=settings.compute_type, download_progress=settings.download_progress)
+    options = PipelineOptions(window_articles=settings.window, strict=settings.strict,
+                              retry_degenerate=settings.retry)
+    glossary = Glossary.load(settings.glossary) if settings.glossary else None
+    return Pipeline(config, settings.profile, registry=registry, glossary=glossary, options=options)
+
+
+def run_folder(settings: RunSettings, observer: RunObserver | None = None,
+               stdin: BinaryIO | None = None) -> RunReport:
+    """Run the inputs into the output folder, incrementally; never prints.
+
+    Args:
+        settings: what to run.
+        observer: hears progress (default: nothing).
+        stdin: the byte stream "-" reads (default: sys.stdin).
+
+    Returns:
+        The run's report (also written to OUT/run-report.json); `exit_code` is what a CLI exits with.
+
+    Raises:
+        LockedError: another run holds the folder (nothing is written).
+        SummarizerError: a configuration or model problem; the report (exit code 2, the error)
+            is written first.
+    """
+    observer = observer or _Silent()
+    outdir = OutputDir(settings.out)
+    outdir.lock(wait=settings.wait)
+    store = None
+    try:
+        store = Store(state_path(settings.out, settings.state))
+        run_id = store.start_run(settings.saved())
+        report = RunReport(store, run_id, list(settings.inputs or settings.retry_refs), str(settings.out),
+                           settings.profile)
+        _run(settings, observer, outdir, store, report, stdin)
+        return report
+    finally:
+        if store is not None:
+            store.close()
+        outdir.unlock()
+
+
+def _run(settings: RunSettings, observer: RunObserver, outdir: OutputDir, store: Store, report: RunReport,
+         stdin: BinaryIO | None) -> None:
+    stopper = GracefulStop(settings.handle_signals)
+    pipeline = None
+    try:
+        pipeline = build_pipeline(settings)
+        report.profile = pipeline.profile.name
+        pipeline.check_models()
+        if all(hub.local_folder(pipeline.config.model(m)) for m in pipeline.all_models()):
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")  # every weight is here: loading never asks the hub
+        pipeline.memory = store
+        pipeline.seen = RunSeen(store, report.run_id)
+        _recover(outdir, store, observer)
+        items, total = _items(settings, stdin)
+        observer.started(total)
+        _loop(pipeline, stopper.wrap(items), outdir, store, report, observer, settings.force)
+    except KeyboardInterrupt:
+        report.interrupted = stopper.signal or "SIGINT"
+    except SummarizerError as exc:
+        report.error = str(exc)
+        raise
+    except Exception as exc:
+        report.error, report.error_code = f"internal error: {type(exc).__name__}: {exc}", INTERNAL_ERROR
+        raise
+    finally:
+        stopper.restore()
+        report.interrupted = report.interrupted or stopper.signal
+        _finish(settings, outdir, store, report, pipeline)
+        observer.finished(report)
+
+
+def _recover(outdir: OutputDir, store: Store, observer: RunObserver) -> None:
+    """Repair what a killed run left: temporary files, briefs.jsonl, lost briefs (redone)."""
+    temp = outdir.cleanup_temp()
+    repairs: Repairs = outdir.reconcile(store.done_ids(), store.unsynced())
+    store.set_synced(store.unsynced())
+    if repairs.lost:
+        store.forget_done(repairs.lost)
+    counts = repairs.counts()
+    if temp or any(counts.values()):
+        observer.notice(f"repaired after an interrupted run: {temp} temporary files removed, briefs.jsonl "
+                        f"{counts}", repaired=counts, temp_files=temp)
+
+
+def _items(settings: RunSettings, stdin: BinaryIO | None) -> tuple[Iterable[Article | Failure], int | None]:
+    if settings.retry_refs:
+        return iter_refs(settings.retry_refs, max_bytes=settings.max_bytes, skip=OUTPUT_NAMES), len(settings.retry_refs)
+    stream = stdin if stdin is not None else sys.stdin.buffer
+    return (iter_articles(settings.inputs, max_bytes=settings.max_bytes, stdin=stream, skip=OUTPUT_NAMES),
+            estimate_total(settings.inputs, skip=OUTPUT_NAMES))
+
+
+def _loop(pipeline: Pipeline, items: Iterable[Article | Failure], outdir: OutputDir, store: Store,
+          report: RunReport, observer: RunObserver, force: bool) -> None:
+    def skip(article_id: str, fingerprint: str) -> str | None:
+        return None if force or not store.is_done(article_id, fingerprint) else DONE_REASON
+
+    def pending(segs) -> None:
+        store.mark(ArticleRow(s.id, s.fingerprint, s.article.ref, "pending") for s in segs)
+
+    for result in pipeline.run(items, skip=skip, on_window=pending):
+        if isinstance(result, Brief):
+            listed = store.is_done(result.id)
+            outdir.write_brief(result, listed=listed)
+            crash_point("mark")
+            store.mark([ArticleRow(result.id, result.fingerprint, result.source.get("ref") or "", "done")],
+                       synced=not listed)
+        elif result.status == "failed" and result.id and result.fingerprint:
+            store.mark([ArticleRow(result.id, result.fingerprint, result.ref, "failed", result.stage, result.error)])
+        report.add(result)
+        observer.result(result)
+
+
+def _finish(settings: RunSettings, outdir: OutputDir, store: Store, report: RunReport,
+            pipeline: Pipeline | None) -> None:
+    """Bring briefs.jsonl up to date, write the digest and the report, record how the run ended."""
+    store.set_synced(outdir.flush_replacements(store.unsynced()))
+    if pipeline is not None:
+        loaded = pipeline.registry.loaded()
+        report.models = {name: {**m.info(), "calls": m.engine.stats.calls, "sequences": m.engine.stats.sequences,
+                                "notes": m.notes} for name, m in loaded.items()}
+        stats = pipeline.memory_stats
+        report.extra["translation_memory"] = {"hits": stats.hits, "misses": stats.misses, "retries": stats.retries}
+        report.extra["model_calls"] = sum(m.engine.stats.calls for m in loaded.values())
+        report.extra["name_variants"] = pipeline.names.report()
+    if settings.digest and report.error is None:
+        report.extra["digest"] = [str(p) for p in write_digest(outdir)]
+    report.path = outdir.write_report(report.header(), report.articles())
+    store.finish_run(report.run_id, report.exit_code)
+
+
+def retry_settings(out: Path, state: Optional[Path] = None) -> RunSettings:
+    """Settings of the last run in `out`, aimed at its failed items only."""
+    from ..errors import ConfigError
+
+    store = Store.existing(state_path(out, state), out)
+    try:
+        last = store.last_run()
+        if last is None:
+            raise ConfigError(f"no run recorded in {store.path}")
+        refs = [row.ref for row in store.items(last.run_id, status="failed")]
+    finally:
+        store.close()
+    saved = dict(last.settings)
+    known = set(RunSettings.__dataclass_fields__)
+    saved = {k: v for k, v in saved.items() if k in known}
+    for key in ("out", "models", "state", "glossary"):
+        saved[key] = Path(saved[key]) if saved.get(key) else None
+    return RunSettings(**{**saved, "inputs": [], "retry_refs": refs, "force": False})

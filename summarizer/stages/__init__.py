@@ -1,1 +1,0 @@
-"""Pipeline stages: ingest -> clean -> segment -> translate -> summarize -> render."""

@@ -1,0 +1,53 @@
+"""The output folder: file names, atomic writes with the user's permissions, recovery of briefs.jsonl."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from summarizer.errors import ConfigError
+from summarizer.runs.outdir import JSONL, OutputDir
+from tests.helpers import ROOT
+
+
+def test_a_torn_jsonl_is_repaired(tmp_path):
+    out = OutputDir(tmp_path)
+    good = {"id": "a" * 16, "x": 1}
+    (tmp_path / f"{'a' * 16}.json").write_text(json.dumps(good))
+    lines = [json.dumps(good), json.dumps({"id": "b" * 16}), json.dumps(good), '{"id": "cccc']
+    (tmp_path / JSONL).write_text("\n".join(lines))
+    repairs = out.reconcile({"a" * 16})
+    assert repairs.counts() == {"partial": 1, "duplicate": 1, "unfinished": 1, "resynced": 0, "restored": 0,
+                                "lost": 0}
+    assert (tmp_path / JSONL).read_text().splitlines() == [json.dumps(good)]
+
+
+def test_a_done_brief_missing_from_the_jsonl_is_listed_again_or_redone(tmp_path):
+    out = OutputDir(tmp_path)
+    (tmp_path / f"{'a' * 16}.json").write_text(json.dumps({"id": "a" * 16}))
+    repairs = out.reconcile({"a" * 16, "b" * 16})
+    assert repairs.restored == 1 and repairs.lost == ["b" * 16]
+    assert json.loads((tmp_path / JSONL).read_text())["id"] == "a" * 16
+
+
+def test_out_naming_a_file_is_a_clear_error(tmp_path):
+    target = tmp_path / "briefs"
+    target.write_text("not a folder")
+    with pytest.raises(ConfigError, match="existing file"):
+        OutputDir(target)
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_outputs_get_the_permissions_of_any_file_the_user_creates(tmp_path, umask, mode):
+    code = ("import os, sys; os.umask(int(sys.argv[2], 8)); from pathlib import Path\n"
+            "from summarizer.runs.atomic import atomic_write\n"
+            "p = Path(sys.argv[1]); atomic_write(p / 'new.json', '{}'); atomic_write(p / 'old.json', '[]')")
+    (tmp_path / "old.json").write_text("x")
+    subprocess.run([sys.executable, "-c", code, str(tmp_path), oct(umask)], check=True, cwd=ROOT)
+    for name in ("new.json", "old.json"):
+        assert oct((tmp_path / name).stat().st_mode & 0o777) == oct(mode), name
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
