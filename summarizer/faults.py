@@ -2,7 +2,9 @@
 SIGKILL the Nth time the named point is reached. Without the variable it costs one lookup.
 
 Points: "translate" (after a translation batch), "summarize" (after a summary batch),
-"write" (brief files written, briefs.jsonl line not yet), "mark" (line written, state not yet).
+"write" (brief files written, briefs.jsonl line not yet), "mark" (line written, state not yet),
+"rename" / "renamed" (an atomic write's temporary file complete / just renamed into place),
+"commit" / "committed" (a state transaction written but not committed / just committed).
 """
 
 from __future__ import annotations

@@ -113,3 +113,56 @@ class ScriptedRegistry(ModelRegistry):
 
     def loaded(self):
         return dict(self._made)
+
+
+class RecordingEngine:
+    """A real engine, with every generate call recorded: (inputs, max_new_tokens, min_new_tokens)."""
+
+    def __init__(self, engine) -> None:
+        self.engine, self.calls = engine, []
+        self.name, self.compute_type, self.settings, self.stats = (engine.name, engine.compute_type, engine.settings,
+                                                                   engine.stats)
+
+    def generate(self, batch, *, max_new_tokens, min_new_tokens=0, prefix=(), settings=None):
+        self.calls.append(([tuple(x) for x in batch], max_new_tokens, min_new_tokens))
+        return self.engine.generate(batch, max_new_tokens=max_new_tokens, min_new_tokens=min_new_tokens,
+                                    prefix=prefix, settings=settings)
+
+    def align(self, source, target, prefix=()):
+        return self.engine.align(source, target, prefix)
+
+
+class RecordingRegistry(ModelRegistry):
+    """A registry whose models' engines record their calls (see RecordingEngine)."""
+
+    def __init__(self, real: ModelRegistry) -> None:
+        super().__init__(real.config, engine=real.engine)
+        self.real, self._made = real, {}
+
+    def get(self, name):
+        if name not in self._made:
+            model = self.real.get(name)
+            self._made[name] = dataclasses.replace(model, engine=RecordingEngine(model.engine))
+        return self._made[name]
+
+    def loaded(self):
+        return dict(self._made)
+
+
+class FunctionEngine:
+    """A tiny model's tokenizer with outputs chosen by a function of the decoded input text."""
+
+    def __init__(self, model, respond) -> None:
+        self.model, self.respond = model, respond
+        self.name, self.compute_type, self.settings, self.stats = "torch", "float32", model.engine.settings, \
+            model.engine.stats
+
+    def generate(self, batch, *, max_new_tokens, min_new_tokens=0, prefix=(), settings=None):
+        tok = self.model.tokenizer
+        out = []
+        for ids in batch:
+            target = tok(text_target=self.respond(tok.decode(ids, skip_special_tokens=True)),
+                         add_special_tokens=False)["input_ids"]
+            out.append(Generation(ids=tuple(target[:max_new_tokens]), score=-0.4,
+                                  hit_limit=len(target) >= max_new_tokens))
+        return out

@@ -101,6 +101,7 @@ class ModelRegistry:
         self.download_progress = download_progress
         self._loaded: dict[str, LoadedModel] = {}
         self._lock = threading.Lock()
+        self._cuda: bool | None = None
 
     def ensure_available(self, name: str) -> Path:
         """The model's intact local folder, downloading when possible; ModelUnavailable at once otherwise."""
@@ -197,7 +198,9 @@ class ModelRegistry:
         from .engines.ct2_engine import cuda_available
 
         if self.device in (None, "auto"):
-            return "cuda" if cuda_available() else "cpu"
+            if self._cuda is None:
+                self._cuda = cuda_available()
+            return "cuda" if self._cuda else "cpu"
         if self.device.startswith("cuda") and not cuda_available():
             raise ConfigError("--device cuda was asked for, but CTranslate2 sees no CUDA device")
         return self.device

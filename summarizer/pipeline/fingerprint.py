@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from pathlib import Path
 
 from ..config import Config, Profile
 from ..models import hub
@@ -42,26 +43,35 @@ class Fingerprints:
         self.registry = registry
         self.options = options
         self.glossary_digest = glossary_digest
-        self._models: dict[str, str] = {}
+        self._folders: dict[str, tuple[Path | None, str]] = {}
+        self._models: dict[tuple[str, str, str], str] = {}
 
-    def model(self, name: str) -> str:
-        """What about one model changes its outputs: spec, revision on disk, engine, compute type."""
-        if name not in self._models:
+    def _folder(self, name: str) -> tuple[Path | None, str]:
+        if name not in self._folders:
             spec = self.config.model(name)
             folder = hub.local_folder(spec)
             revision = hub.resolved_revision(spec, folder) if folder else "missing"
             if folder is not None and revision == "local":
                 revision = hub.folder_fingerprint(folder)
-            data = {k: v for k, v in dataclasses.asdict(spec).items() if k not in ("description", "compute_type",
-                                                                                   "engine")}
-            engine, compute = self.registry.runtime(spec, folder)
-            data.update(revision=revision, engine=engine, compute_type=compute)
-            self._models[name] = _digest(json.dumps(data, sort_keys=True, default=str))
-        return self._models[name]
+            self._folders[name] = (folder, revision)
+        return self._folders[name]
 
-    def forget(self, name: str) -> None:
-        """Drop a model's cached fingerprint (its runtime changed, e.g. a conversion fell back to torch)."""
-        self._models.pop(name, None)
+    def model(self, name: str) -> str:
+        """What about one model changes its outputs: spec, revision on disk, engine, compute type.
+
+        The engine and compute type are asked of the registry each time: once the model is
+        loaded they are the ones it really runs with (a failed conversion means torch).
+        """
+        spec = self.config.model(name)
+        folder, revision = self._folder(name)
+        engine, compute = self.registry.runtime(spec, folder)
+        key = (name, engine, compute)
+        if key not in self._models:
+            data = {k: v for k, v in dataclasses.asdict(spec).items()
+                    if k not in ("description", "compute_type", "engine")}
+            data.update(revision=revision, engine=engine, compute_type=compute)
+            self._models[key] = _digest(json.dumps(data, sort_keys=True, default=str))
+        return self._models[key]
 
     def article(self, translator: str | None) -> str:
         """Fingerprint of the pipeline an article goes through (see the module doc)."""

@@ -12,7 +12,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from ..config import Config
@@ -259,4 +259,6 @@ class Pipeline:
         if sm is not None:
             timings["summarize"] = int(sm.seconds * 1000)
         timings["total"] = sum(timings.values())
+        # the models are loaded now: the fingerprint names the engine they really ran on
+        seg = replace(seg, fingerprint=self.fingerprint(seg.translator))
         return build_brief(seg, tr, sm.summary if sm else None, models, timings, strict=self.options.strict)

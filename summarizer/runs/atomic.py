@@ -65,6 +65,7 @@ def atomic_file(path: Path, mode: str = "w") -> Iterator[IO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    crash_point("renamed")
     fsync_dir(path.parent)
 
 

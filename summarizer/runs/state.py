@@ -91,13 +91,16 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(path), timeout=60, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self._lock = threading.Lock()
-        self.migrate()
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(path), timeout=60, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._lock = threading.Lock()
+            self.migrate()
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(f"cannot open the state database {path}: {exc}") from None
 
     @classmethod
     def existing(cls, path: Path, folder: str | Path) -> "Store":
@@ -126,7 +129,8 @@ class Store:
     def _write(self, sql: str, rows: Iterable[tuple]) -> None:
         with self._lock, self.db:
             self.db.executemany(sql, rows)
-            crash_point("commit")
+            crash_point("commit")  # inside the transaction, before it commits
+        crash_point("committed")
 
     # -- translation memory -----------------------------------------------------------------
     def tm_get(self, model_key: str, keys: Iterable[str]) -> dict[str, Translation]:

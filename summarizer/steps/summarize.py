@@ -13,6 +13,7 @@ summary comes back empty or a safety stop keeps only part of a text that stopped
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -24,6 +25,7 @@ from ..types import Summary
 from .translate import clip, fit_pieces
 
 MAX_ROUNDS = 12
+BOUNDS_STEP = 16  # input lengths share summary bounds in steps of 16 tokens
 
 
 def summary_bounds(n_input: int, bounds: Mapping[str, int], cap: int) -> tuple[int, int]:
@@ -91,25 +93,27 @@ class Summarizer:
                 chunks.append(unit)
         return chunks
 
+    def bounds(self, n_input: int, final: bool) -> tuple[int, int]:
+        """(min, max) new tokens of one summary: a function of its own input alone."""
+        n = math.ceil(n_input / BOUNDS_STEP) * BOUNDS_STEP
+        low, high = summary_bounds(n, self.spec.summary_tokens, self.model.max_output_tokens)
+        if not final:  # a map-stage summary: at most a quarter of its chunk, so rounds converge
+            high = max(1, min(high, n // 4))
+            low = min(low, high // 2)
+        return low, high
+
     def _generate(self, texts: list[str], final: list[bool]) -> list[tuple[str, Generation]]:
         ids = [list(x) for x in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
-        items = list(zip(ids, final))
+        bounds = [self.bounds(len(x), f) for x, f in zip(ids, final)]
 
-        def bounds_of(item: tuple[list[int], bool]) -> tuple[int, int]:
-            low, high = summary_bounds(len(item[0]), self.spec.summary_tokens, self.model.max_output_tokens)
-            if not item[1]:  # a map-stage summary: at most a quarter of its chunk, so rounds converge
-                high = max(1, min(high, len(item[0]) // 4))
-                low = min(low, high // 2)
-            return low, high
-
-        def run(batch: list[tuple[list[int], bool]]) -> list[Generation]:
-            bounds = [bounds_of(item) for item in batch]
-            outs = self.model.engine.generate([x for x, _ in batch], max_new_tokens=max(h for _, h in bounds),
-                                              min_new_tokens=min(lo for lo, _ in bounds))
+        def run(batch: list[int]) -> list[Generation]:
+            low, high = bounds[batch[0]]  # one (min, max) per batch: a summary never depends on its batch-mates
+            outs = self.model.engine.generate([ids[i] for i in batch], max_new_tokens=high, min_new_tokens=low)
             crash_point("summarize")
-            return [clip(g, h) for g, (_, h) in zip(outs, bounds)]
+            return [clip(g, high) for g in outs]
 
-        outs = map_batched(items, [len(x) for x in ids], run, self.spec.batch_tokens, self.spec.batch_size)
+        outs = map_batched(list(range(len(ids))), [len(x) for x in ids], run, self.spec.batch_tokens,
+                           self.spec.batch_size, keys=bounds)
         decoded = self.tokenizer.batch_decode([list(g.ids) for g in outs], skip_special_tokens=True)
         return [(" ".join(text.split()), gen) for text, gen in zip(decoded, outs)]
 

@@ -20,6 +20,7 @@ from ..models.registry import LoadedModel
 from ..types import Translation
 
 EXTRA_OUTPUT_TOKENS = 16
+BUDGET_STEP = 4  # input lengths share a budget in steps of 4 tokens, so batches stay large
 
 
 def fit_pieces(text: str, count: Callable[[str], int], limit: int) -> list[str]:
@@ -77,17 +78,18 @@ def _split_word(word: str, count: Callable[[str], int], limit: int) -> list[str]
 
 
 def output_budget(n_input: int, ratio: float, cap: int) -> int:
-    """Most tokens a translation of an n-token input may have."""
-    return max(1, min(cap, math.ceil(ratio * n_input) + EXTRA_OUTPUT_TOKENS))
+    """Most tokens a translation of an n-token input may have: its length rounded up to a
+    multiple of BUDGET_STEP, times the ratio, plus EXTRA_OUTPUT_TOKENS, at most `cap`.
+
+    A function of the sentence alone: batches hold sentences of one budget, so no sentence is
+    decoded past its own limit and its translation does not depend on its batch-mates.
+    """
+    rounded = math.ceil(n_input / BUDGET_STEP) * BUDGET_STEP
+    return max(1, min(cap, math.ceil(ratio * rounded) + EXTRA_OUTPUT_TOKENS))
 
 
 def clip(gen: Generation, budget: int) -> Generation:
-    """Hold an output to its own input's budget, whatever batch it ran in.
-
-    A batch generates up to its longest member's budget; a shorter member that ran past its
-    own is cut back and marked hit_limit, so the result does not depend on the batching
-    (exactly so for greedy decoding).
-    """
+    """Hold an output to its budget (a guard: batches are planned so that none decodes past it)."""
     if len(gen.ids) <= budget:
         return gen
     return replace(gen, ids=gen.ids[:budget], hit_limit=True)
@@ -149,14 +151,17 @@ class Translator:
         ids = [list(x) for x in self.tokenizer(pieces, add_special_tokens=True)["input_ids"]]
         cap = self.model.max_output_tokens
 
-        def run(batch: list[list[int]]) -> list[Generation]:
-            budgets = [output_budget(len(x), self.spec.output_ratio, cap) for x in batch]
-            outs = self.model.engine.generate(batch, max_new_tokens=max(budgets) + len(prefix), prefix=prefix,
-                                              settings=settings)
-            crash_point("translate")
-            return [clip(g, b) for g, b in zip(outs, budgets)]
+        budgets = [output_budget(len(x), self.spec.output_ratio, cap) for x in ids]
 
-        outs = map_batched(ids, [len(x) for x in ids], run, self.spec.batch_tokens, self.spec.batch_size)
+        def run(batch: list[int]) -> list[Generation]:
+            budget = budgets[batch[0]]  # one budget per batch (see output_budget)
+            outs = self.model.engine.generate([ids[i] for i in batch], max_new_tokens=budget + len(prefix),
+                                              prefix=prefix, settings=settings)
+            crash_point("translate")
+            return [clip(g, budget) for g in outs]
+
+        outs = map_batched(list(range(len(ids))), [len(x) for x in ids], run, self.spec.batch_tokens,
+                           self.spec.batch_size, keys=budgets)
         texts_out = self.tokenizer.batch_decode([list(g.ids) for g in outs], skip_special_tokens=True)
         grouped: list[list[tuple[str, Generation]]] = [[] for _ in texts]
         for owner, text, gen in zip(owners, texts_out, outs):

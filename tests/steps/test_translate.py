@@ -35,8 +35,10 @@ def test_summary_bounds_never_invert(n):
     assert high <= max(8, n // 2) or high == 8
 
 
-def test_output_budget_derives_from_input():
-    assert output_budget(10, 2.0, 510) == 36
+def test_output_budget_derives_from_input_alone():
+    assert output_budget(12, 2.0, 510) == 40  # 12 tokens x 2 + 16
+    assert output_budget(10, 2.0, 510) == output_budget(12, 2.0, 510)  # lengths share a budget in steps of 4
+    assert output_budget(13, 2.0, 510) == 48
     assert output_budget(400, 2.0, 510) == 510
 
 

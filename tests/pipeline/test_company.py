@@ -1,0 +1,63 @@
+"""An article's brief does not depend on the other articles of its window (issue: results that
+depend on company): same translation and summary alone or in any window, on the shipped engine."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from summarizer import Article, Pipeline
+from summarizer.config import Config
+from summarizer.models.registry import ModelRegistry
+from summarizer.steps.translate import output_budget
+from tests.helpers import ARTICLE_AR, RecordingRegistry
+
+SHORT = Article(ref="short", title="خبر قصير", text="نعم.\nقال الوزير كلمة قصيرة.\nانتهى الاجتماع مساء.\nوعاد الجميع.")
+OTHERS = [Article(ref=f"o{k}", text=(f"قال المتحدث إن الاجتماع رقم {k} انتهى بعد ساعات طويلة من النقاش حول "
+                                     "الميزانية والخطط الجديدة للمدينة. ") * (k + 2) + "\n" + ARTICLE_AR)
+          for k in range(5)]
+
+
+@pytest.fixture(scope="module")
+def shipped(tiny_config):
+    """The shipped settings: CTranslate2 int8, and beam 4 for the translator (as opus-mt ships)."""
+    models = dict(tiny_config.models)
+    models["tiny-marian-ar-en"] = dataclasses.replace(models["tiny-marian-ar-en"], generation={"num_beams": 4})
+    config = Config(models=models, profiles=tiny_config.profiles, source=tiny_config.source)
+    return config, ModelRegistry(config, engine="ctranslate2", compute_type="int8")
+
+
+def _brief_of(config, registry, items, ref="short"):
+    pipeline = Pipeline(config, "default", registry=registry)
+    [brief] = [r for r in pipeline.run(items) if r.ok and r.source["ref"] == ref]
+    return brief
+
+
+@pytest.mark.parametrize("company", [[], OTHERS[:2], OTHERS, OTHERS[::-1]], ids=["alone", "two", "five", "reversed"])
+def test_same_brief_whatever_else_is_in_the_window(shipped, company):
+    config, registry = shipped
+    assert registry.get("tiny-marian-ar-en").engine.name == "ctranslate2"
+    alone = _brief_of(config, registry, [SHORT])
+    mixed = _brief_of(config, registry, company[:1] + [SHORT] + company[1:])
+    assert [s.en for s in mixed.sentences] == [s.en for s in alone.sentences]
+    assert (mixed.title, mixed.summary) == (alone.title, alone.summary)
+    assert mixed.checks == alone.checks
+
+
+def test_every_sequence_is_decoded_to_its_own_limits(shipped):
+    config, real = shipped
+    registry = RecordingRegistry(real)
+    _brief_of(config, registry, OTHERS[:2] + [SHORT] + OTHERS[2:])
+    translator = registry.get("tiny-marian-ar-en")
+    spec = translator.spec
+    for batch, max_new, _ in translator.engine.calls:
+        budgets = {output_budget(len(ids), spec.output_ratio, translator.max_output_tokens) for ids in batch}
+        assert budgets == {max_new}, "a batch decoded some sentence past its own limit"
+    summarizer = registry.get("tiny-bart")
+    from summarizer.steps.summarize import Summarizer
+
+    bounds = Summarizer(summarizer).bounds
+    assert summarizer.engine.calls
+    for batch, max_new, min_new in summarizer.engine.calls:  # a final pass or a map pass: one (min, max) for all
+        assert any(all(bounds(len(ids), final) == (min_new, max_new) for ids in batch) for final in (True, False))
