@@ -43,6 +43,6 @@ def parse_feed(text: str, ref: str, path: str | None, max_bytes: int) -> Iterato
         yield Article(
             ref=item_ref, text=body, title=title or None, path=path, url=entry.get("link"),
             site=site, published_raw=entry.get("published") or entry.get("updated"),
-            language=language, author=entry.get("author"), format=kind,
+            language=language, author=entry.get("author"), format=kind, extracted=True,
             meta={"feed_id": entry["id"]} if entry.get("id") else {},
         )

@@ -53,7 +53,8 @@ def article_from_record(record: Any, ref: str, path: str | None, fmt: str) -> Ar
         raise InputError(f"text field is a {type(body).__name__}, not a string")
     if not body.strip():
         raise InputError("text field is empty")
-    if looks_like_html(body):
+    extracted = looks_like_html(body)  # an HTML body is the article's own markup: no page furniture
+    if extracted:
         from .html import html_to_text
 
         body = html_to_text(body)
@@ -64,7 +65,7 @@ def article_from_record(record: Any, ref: str, path: str | None, fmt: str) -> Ar
         url=_as_text(record.get("url")), site=_as_text(_first(record, SITE_FIELDS)),
         published_raw=_as_text(_first(record, DATE_FIELDS)),
         language=str(language).lower()[:2] if isinstance(language, str) and language else None,
-        author=_as_text(_first(record, AUTHOR_FIELDS)), format=fmt, meta=meta,
+        author=_as_text(_first(record, AUTHOR_FIELDS)), format=fmt, meta=meta, extracted=extracted,
     )
 
 

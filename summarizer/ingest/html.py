@@ -108,5 +108,5 @@ def parse_html(html: str, ref: str, path: str | None, url: str | None = None) ->
         published_raw=str(published) if published else None,
         author=(doc.author if doc is not None else None) or _author(ld.get("author")),
         language=(doc.language if doc is not None and getattr(doc, "language", None) else None),
-        format="html",
+        format="html", extracted=True,
     )

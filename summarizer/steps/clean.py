@@ -1,17 +1,25 @@
-"""Clean: strip scraped boilerplate from an article's text, keep what was removed and why.
+"""Clean: strip boilerplate from an article's text, keep what was removed and why.
 
-Rules (each removal names one; tests pin them):
+Pattern rules (steps/boilerplate.py) match what a line says and apply to every text:
   breadcrumb       navigation trail: "الرئيسية » أخبار", "Home > World"
   share_line       "View on <site>", share/follow/print lines, copyright lines
-  read_also        a "read also" marker (قد يهمك أيضاً، اقرأ أيضا، شاهد أيضا) and the headlines after it
-  link_list        a related/latest/most-read list: its header, its headlines, and any run of two or
-                   more headline-like lines (short, no sentence-final punctuation)
-  dateline         the dateline + byline line ("بغداد ـ حازم السامرائي"), moved to fields
-  title            the first line, when it is the title (moved to the title field)
-  header_fragment  short non-sentence lines before the first body paragraph (photo captions, kickers)
+  policy_note      comment policies, terms-of-use notes, "views are the author's" disclaimers,
+                   newsletter prompts (Arabic and English)
+  read_also        a "read also" marker (قد يهمك أيضاً، اقرأ أيضا، شاهد أيضا)
+  link_list        a related/latest/most-read list header
+  title            a line equal to the title the input's metadata gives
   no_text          lines without a single letter ("***", "|")
-Length alone never removes a line: a line ending in . ! ? ؟ is never removed by the position rules
-(header_fragment, link_list, the lines after a marker), so a short body paragraph always stays.
+Position rules match where a line stands, and apply only to scraped plain text, never to text
+an HTML extractor (or a feed) already reduced to the article:
+  read_also, link_list   the headlines after a marker, and runs of two or more headline-like
+                   lines (short, not ending like a sentence)
+  dateline         the dateline + byline line before the body ("بغداد ـ حازم السامرائي"), moved to fields
+  title            the first line, when a blank line follows it (moved to the title field)
+  header_fragment  short non-sentence lines before the first body paragraph (photo captions, kickers)
+Length alone never removes a line: a sentence-like line is never removed by a position rule, and
+a line is sentence-like when it ends in . ! ? ؟ (runs too: "!!", "؟؟", a final ".." or a "."
+before a closing quote) or starts with the dots that an editor typing right-to-left text in a
+left-to-right field leaves at the start ("..وفي النهاية قررت اللجنة").
 """
 
 from __future__ import annotations
@@ -19,35 +27,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text.arabic import has_letters, key_text
 from ..types import Cleaned, Removed
+from .boilerplate import SHORT_WORDS, marker_key, pattern_reason
 
-SHORT_WORDS = 16
 CLOSERS = "\"'»”’)]"
 SENTENCE_END_RE = re.compile(rf"[.!?؟][{re.escape(CLOSERS)}]*$")
-ELLIPSIS_END_RE = re.compile(rf"(\.\.\.?|…)[{re.escape(CLOSERS)}]*$")
+ELLIPSIS_END_RE = re.compile(rf"(?<!\.)(\.\.\.|…)[{re.escape(CLOSERS)}]*$")
+# A sentence end typed at the start of the line: "..وفي النهاية" or ".وفي النهاية" (RTL typed in an LTR field).
+LEADING_END_RE = re.compile(r"^[.!?؟]{1,3}\s*[\u0600-\u06ff]")
 # A dash between dateline parts; tatweel counts only between spaces ("بغداد ـ فلان"), since
 # inside a word it is elongation ("الــوزير").
 DASH = r"(?:\s+ـ+\s+|\s*[-–—]+\s*)"
-BREADCRUMB_RE = re.compile(r"^(?:الرئيسية|الرئيسيه|home)\s*(?:[»›>/|]|$)|(?:\s[»›>]\s.*){2,}", re.I)
-SHARE_RE = re.compile(
-    r"^(?:view on\b|share\b|share this|follow us|print\b|email\b|tweet\b|شارك|مشاركة|تابعنا|تابعونا|"
-    r"طباعة|أرسل لصديق|ارسل لصديق|اشترك في|للاشتراك|copyright|©|جميع الحقوق محفوظة|كل الحقوق محفوظة)",
-    re.I,
-)
-READ_ALSO = ("قد يهمك ايضا", "قد يهمك", "اقرا ايضا", "اقرا كذلك", "اقرا المزيد", "شاهد ايضا",
-             "طالع ايضا", "اقرا ايضا في", "للمزيد", "read also", "read more", "see also", "also read")
-LINK_HEADERS = ("اخبار ذات صلة", "مواضيع ذات صلة", "مقالات ذات صلة", "اخبار متعلقة", "ذات صلة",
-                "اخر الاخبار", "احدث الاخبار", "الاخبار الاكثر قراءة", "الاكثر قراءة", "الاكثر مشاهدة",
-                "الاكثر تداولا", "الاكثر تعليقا", "related", "related news", "related articles",
-                "latest news", "most read", "most popular")
 DATELINE_RE = re.compile(
     rf"^(?P<place>[\u0600-\u06ff]+(?:\s+[\u0600-\u06ff]+){{0,2}}){DASH}(?P<by>[^.!?؟]{{2,50}})$")
 BYLINE_RE = re.compile(r"^(?:بقلم|كتب|كتبت|إعداد|اعداد|تقرير|by)\s*[:ـ\-–—]?\s*(?P<by>[^.!?؟]{2,50})$", re.I)
 INLINE_DATELINE_RE = re.compile(
     rf"^(?P<place>[\u0600-\u06ff]+(?:\s+[\u0600-\u06ff]+)?){DASH}"
     rf"(?:\((?P<agency>[^()]{{2,25}})\)(?:{DASH}|\s*:\s*|\s+))?(?=\S)")
-_MARK_STRIP = re.compile(r"[\s:：.…\-–—ـ»«\"']+$")
 
 
 @dataclass
@@ -56,12 +52,10 @@ class _Line:
     reason: str | None = None
 
 
-def _key(line: str) -> str:
-    return _MARK_STRIP.sub("", key_text(line).lower())
-
-
 def is_sentence_like(line: str) -> bool:
-    """Ends in sentence-final punctuation (not an ellipsis)."""
+    """Ends like a sentence (not with an ellipsis), or starts with a sentence end typed right-to-left."""
+    if LEADING_END_RE.match(line):
+        return True
     return bool(SENTENCE_END_RE.search(line)) and not ELLIPSIS_END_RE.search(line)
 
 
@@ -73,27 +67,6 @@ def is_headline_like(line: str) -> bool:
 def is_body_like(line: str) -> bool:
     """A line that opens the article body: a sentence, or a long line."""
     return is_sentence_like(line) or len(line.split()) > SHORT_WORDS
-
-
-def _marker(line: str) -> str | None:
-    key = _key(line)
-    if len(key.split()) > 6:
-        return None
-    if any(key == m or key.startswith(m + " ") for m in READ_ALSO):
-        return "read_also"
-    if any(key == m for m in LINK_HEADERS):
-        return "link_list"
-    return None
-
-
-def _pattern_reason(line: str) -> str | None:
-    if not has_letters(line):
-        return "no_text"
-    if len(line.split()) <= SHORT_WORDS and BREADCRUMB_RE.search(line):
-        return "breadcrumb"
-    if len(line.split()) <= SHORT_WORDS and SHARE_RE.search(line):
-        return "share_line"
-    return _marker(line)
 
 
 def _split_dateline(line: str) -> tuple[str, str] | None:
@@ -109,12 +82,13 @@ def _split_dateline(line: str) -> tuple[str, str] | None:
 
 
 def clean(text: str, title: str | None = None, extracted: bool = False) -> Cleaned:
-    """Separate an article's body from scraped boilerplate.
+    """Separate an article's body from boilerplate.
 
     Args:
         text: the article text, one paragraph per line (blank lines allowed).
         title: the title given by the input's metadata, if any.
-        extracted: the text came out of an HTML extractor (see Article.extracted).
+        extracted: the text came out of an HTML extractor or a feed (see Article.extracted):
+            only pattern rules apply, so no position rule can take body text.
 
     Returns:
         Cleaned: body paragraphs (display text, stripped lines), removed lines with reasons,
@@ -123,36 +97,57 @@ def clean(text: str, title: str | None = None, extracted: bool = False) -> Clean
     lines = [_Line(" ".join(raw.split())) for raw in text.splitlines()]
     lines = [ln for ln in lines if ln.text]
     for ln in lines:
-        ln.reason = _pattern_reason(ln.text)
-    dateline = byline = found_title = None
+        ln.reason = pattern_reason(ln.text)
+    _title_line(lines, title)
+    fields: dict[str, str | None] = {"dateline": None, "byline": None, "title": None}
+    if not extracted:
+        _header_rules(lines, text, title, fields)
+    removed = [Removed(ln.text, ln.reason) for ln in lines if ln.reason]
+    paragraphs = [ln.text for ln in lines if not ln.reason]
+    if paragraphs and fields["dateline"] is None and fields["byline"] is None:
+        paragraphs[0] = _inline_dateline(paragraphs[0], fields, removed, keep=extracted)
+    return Cleaned(paragraphs=tuple(paragraphs), removed=tuple(removed), dateline=fields["dateline"],
+                   byline=fields["byline"], title=fields["title"])
+
+
+def _title_line(lines: list[_Line], title: str | None) -> None:
+    """The first remaining line, when it repeats the metadata title and is not all there is."""
+    rest = [ln for ln in lines if ln.reason is None]
+    if title and len(rest) > 1 and marker_key(rest[0].text) == marker_key(title):
+        rest[0].reason = "title"
+
+
+def _header_rules(lines: list[_Line], text: str, title: str | None, fields: dict[str, str | None]) -> None:
+    """Position rules of scraped plain text: the lines before the body, then lists in the body."""
     start = next((k for k, ln in enumerate(lines) if ln.reason is None and is_body_like(ln.text)),
                  next((k for k, ln in enumerate(lines) if ln.reason is None), len(lines)))
     first_raw = next((raw.strip() for raw in text.splitlines() if raw.strip()), "")
     for k, ln in enumerate(lines[:start]):
         if ln.reason:
             continue
-        split = _split_dateline(ln.text) if dateline is None and byline is None else None
-        if title and _key(ln.text) == _key(title):
-            ln.reason = "title"
-        elif k == 0 and not title and ln.text == " ".join(first_raw.split()) and _followed_by_blank(text):
-            ln.reason, found_title = "title", ln.text
+        split = _split_dateline(ln.text) if fields["dateline"] is None and fields["byline"] is None else None
+        if k == 0 and not title and ln.text == " ".join(first_raw.split()) and _followed_by_blank(text):
+            ln.reason, fields["title"] = "title", ln.text
         elif split:
             ln.reason = "dateline"
-            dateline, byline = split[0] or None, split[1] or None
+            fields["dateline"], fields["byline"] = split[0] or None, split[1] or None
         else:
             ln.reason = "header_fragment"
     _body_rules(lines, start)
-    removed = [Removed(ln.text, ln.reason) for ln in lines if ln.reason]
-    paragraphs = [ln.text for ln in lines if not ln.reason]
-    if paragraphs and dateline is None and byline is None:
-        match = INLINE_DATELINE_RE.match(paragraphs[0])
-        rest = paragraphs[0][match.end():] if match else ""
-        if match and len(rest.split()) >= 3 and not match.group("place").startswith(("و", "ف")):
-            dateline, byline = match.group("place"), match.group("agency")
-            removed.insert(0, Removed(paragraphs[0][:match.end()].strip(), "dateline"))
-            paragraphs[0] = rest
-    return Cleaned(paragraphs=tuple(paragraphs), removed=tuple(removed), dateline=dateline,
-                   byline=byline, title=found_title)
+
+
+def _inline_dateline(first: str, fields: dict[str, str | None], removed: list[Removed], keep: bool) -> str:
+    """A dateline opening the first paragraph ("القاهرة - (وكالات) - ..."): fields, and out of the
+    text unless `keep` (extracted text keeps every word of the body)."""
+    match = INLINE_DATELINE_RE.match(first)
+    rest = first[match.end():] if match else ""
+    if not (match and len(rest.split()) >= 3 and not match.group("place").startswith(("و", "ف"))):
+        return first
+    fields["dateline"], fields["byline"] = match.group("place"), match.group("agency")
+    if keep:
+        return first
+    removed.insert(0, Removed(first[:match.end()].strip(), "dateline"))
+    return rest
 
 
 def _followed_by_blank(text: str) -> bool:

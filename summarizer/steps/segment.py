@@ -1,10 +1,11 @@
 """Segment: Arabic (and English) sentence splitting, paragraph-aware.
 
-Sentences end at . ! ? ؟ … and at line ends. Never at ، or : (a quote follows "قال ...:"),
-and ؛ is a clause break, not an end. Decimals (3.5), dates (31/12/2021), abbreviations and
-single-letter initials (د. / J.), list numbers ("1. "), text inside «» “” () [] and a
-bracketed ellipsis "(...)" are protected. A split happens only where whitespace follows, so
-the sentences plus the whitespace between them give back the input exactly.
+Sentences end at . ! ? ؟ … (runs too: "!!", "؟؟") and at line ends; dots typed at the start of
+a sentence by a right-to-left editor ("..وفي النهاية") close the sentence before them. Never at
+، or : (a quote follows "قال ...:"), and ؛ is a clause break, not an end. Decimals (3.5), dates
+(31/12/2021), abbreviations and single-letter initials (د. / J.), list numbers ("1. "), text
+inside «» “” () [] and a bracketed ellipsis "(...)" are protected. A split happens only at
+whitespace, so the sentences plus the whitespace between them give back the input exactly.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..text.arabic import ARABIC_SCRIPT_LANGS, arabic_ratio, has_letters, latin_ratio
+from ..text.arabic import ARABIC_LETTER_RE, ARABIC_SCRIPT_LANGS, arabic_ratio, has_letters, latin_ratio
 from ..types import Sentence
 
 TERMINATOR_RE = re.compile(r"[.!?؟…]+")
@@ -61,12 +62,19 @@ def _is_abbreviation(text: str, dot: int, start: int) -> bool:
     return word.isdigit() and len(word) <= 2 and text[start: match.start()].strip() == ""  # list "1. "
 
 
-def _line_spans(line: str, offset: int) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+def _ends(line: str) -> list[int]:
+    """Positions in `line` where a sentence ends (the next one starts after the whitespace)."""
+    ends: list[int] = []
     protected = _protected(line)
     start = 0
     for match in TERMINATOR_RE.finditer(line):
         a, b = match.span()
+        if a > 0 and line[a - 1].isspace() and b < len(line) and ARABIC_LETTER_RE.match(line[b]):
+            # dots typed at the start of a sentence by an RTL-in-LTR editor ("... قررت ..وفي النهاية"):
+            # they close the sentence before them
+            ends.append(len(line[:a].rstrip()))
+            start = a
+            continue
         inside = [(s, e) for s, e in protected if s < a < e]
         if inside:
             s, e = max(inside)
@@ -80,15 +88,20 @@ def _line_spans(line: str, offset: int) -> list[tuple[int, int]]:
             continue
         if a > 0 and line[a - 1] in PAIRS:
             continue  # "(...)"
-        piece = line[start:b]
+        ends.append(b)
+        start = b
+    return ends
+
+
+def _line_spans(line: str, offset: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for end in [*_ends(line), len(line)]:
+        piece = line[start:end]
         if piece.strip():
             lead = len(piece) - len(piece.lstrip())
-            spans.append((offset + start + lead, offset + b))
-        start = b
-    rest = line[start:]
-    if rest.strip():
-        lead = len(rest) - len(rest.lstrip())
-        spans.append((offset + start + lead, offset + start + len(rest.rstrip())))
+            spans.append((offset + start + lead, offset + start + len(piece.rstrip())))
+        start = end
     return spans
 
 

@@ -148,7 +148,7 @@ def test_every_front_end_format_runs_end_to_end(tmp_path, tiny_models):
     for line in (out / "briefs.jsonl").read_text(encoding="utf-8").splitlines():
         brief = json.loads(line)
         by_format[brief["source"]["format"]] = by_format.get(brief["source"]["format"], 0) + 1
-    assert by_format == {"html": 2, "rss": 2, "atom": 1, "txt": 3, "jsonl": 3}
+    assert by_format == {"html": 3, "rss": 2, "atom": 1, "txt": 3, "jsonl": 3}
     assert report["counts"]["failed"] == 1  # the RSS item without content, named by its number
     assert any(a["ref"].endswith("feed.rss#2") for a in report["articles"] if a["status"] == "failed")
     assert result.exit_code == 1

@@ -143,3 +143,15 @@ def test_normalisation_keeps_display_text_separate():
     assert key_text("  أحمد\u200d  ") == "احمد"
     cleaned = clean(raw + ".")
     assert cleaned.paragraphs[0] == raw + "."  # display text keeps its characters
+
+
+def test_a_page_typed_right_to_left_loses_no_body_word():
+    [art] = _items(DATA / "rtl-dots-page.html")
+    assert art.extracted and art.title == "اللجنة تؤجل قرار توسعة الميناء"
+    cleaned = clean(art.text, art.title, extracted=True)
+    body = "\n".join(cleaned.paragraphs)
+    for piece in ("..اجتمعت لجنة التخطيط", "..وفي النهاية قررت اللجنة", ".وقال رئيس اللجنة", "؟؟", "!!",
+                  "1200 سفينة..", '"سنعود إلى الملف قريبا."'):
+        assert piece in body, piece
+    assert [r.reason for r in cleaned.removed] == ["policy_note", "policy_note"]
+    assert "ترحب صحيفة" not in body and "الآراء الواردة" not in body and "الحقوق" not in body
