@@ -1,38 +1,46 @@
-"""`summarizer digest DIR`: the English digest of the briefs in an output folder."""
+"""`summarizer digest DIR`: the day's English digest of an output folder, or one of every brief."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from ..render.digest import build_digest
-from ..render.html import digest_html, digest_markdown
-from ..runs.atomic import atomic_write
-from ..runs.outdir import DIGEST_HTML, JSONL, load_briefs
+from ..runs.digests import write_all, write_day
+from ..runs.outdir import JSONL, OutputDir
 from .common import err, fail
 
 
 def digest(
     folder: Path = typer.Argument(..., help="Output folder of a run (its briefs.jsonl)."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="digest.html or digest.md (default: FOLDER/digest.html)."),
+    day: Optional[str] = typer.Option(None, "--date", help="The day (YYYY-MM-DD) whose briefs make the digest "
+                                      "(default: today)."),
+    every: bool = typer.Option(False, "--all", help="One digest of every brief in FOLDER instead of one day's."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="With --all: digest.html, .md or .txt to write "
+                                       "(default: FOLDER/digest-all.html)."),
     group_by: str = typer.Option("date", "--group-by", help="date (then source) or source (then date)."),
-    title: Optional[str] = typer.Option(None, "--title", help="Digest title (default: News digest)."),
+    title: Optional[str] = typer.Option(None, "--title", help="Digest title."),
 ) -> None:
-    """Write an English digest of the briefs in FOLDER: HTML for browsers and email, or Markdown."""
+    """Write the English digest of FOLDER: digest-DAY.html (e-mail), .md, .txt, digest.html and digest.xml (Atom)."""
     if group_by not in ("date", "source"):
         raise fail(f"--group-by must be date or source, not {group_by!r}")
     if not (folder / JSONL).is_file():
         raise fail(f"no {JSONL} in {folder}: run 'summarizer run ... --out {folder}' first")
-    target = out or folder / DIGEST_HTML
-    if target.is_dir():
-        raise fail(f"--out {target} is a folder; name the digest file (digest.html or digest.md)")
-    result = build_digest(load_briefs(folder), group_by=group_by, title=title)
-    text = digest_markdown(result) if target.suffix.lower() in (".md", ".markdown") else digest_html(result)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, text)
+        when = date.fromisoformat(day) if day else None
+    except ValueError:
+        raise fail(f"--date must be YYYY-MM-DD, not {day!r}") from None
+    try:
+        if every or out is not None:
+            target = out or folder / "digest-all.html"
+            if target.is_dir():
+                raise fail(f"--out {target} is a folder; name the digest file (digest.html, .md or .txt)")
+            result = write_all(folder, target, group_by=group_by, title=title)
+            err.print(f"digest: {result.stories} stories from {result.briefs} briefs -> {target}", markup=False)
+            return
+        paths = write_day(OutputDir(folder), when, group_by=group_by, title=title)
     except OSError as exc:
-        raise fail(f"cannot write {target}: {exc.strerror or exc}") from None
-    err.print(f"digest: {result.stories} stories from {result.briefs} briefs -> {target}", markup=False)
+        raise fail(f"cannot write the digest: {exc.strerror or exc}") from None
+    err.print(f"digest: {', '.join(str(p) for p in paths)}", markup=False)

@@ -18,7 +18,8 @@ LOG_FORMATS = ("text", "json")
 
 
 def run(
-    inputs: list[str] = typer.Argument(..., help="Files, folders (recursive), http(s) URLs, or - for stdin."),
+    inputs: Optional[list[str]] = typer.Argument(None, help="Files, folders (recursive), http(s) URLs (pages or "
+                                                "feeds), or - for stdin."),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder for briefs, state and the run report."),
     models: Optional[Path] = typer.Option(None, "--models", help="models.yaml to use (default: the bundled one)."),
     profile: str = typer.Option("default", "--profile", "-p", help="Profile of models.yaml."),
@@ -36,6 +37,16 @@ def run(
     strict: bool = typer.Option(False, "--strict", help="Replace unsupported summary sentences by lead sentences."),
     digest: bool = typer.Option(False, "--digest", help="Also write OUT/digest.html and OUT/digest.md at the end."),
     no_retry: bool = typer.Option(False, "--no-retry", help="Do not retry looping translations (still flagged)."),
+    sources: Optional[Path] = typer.Option(None, "--sources", help="sources.yaml or OPML file of feeds to read."),
+    follow: Optional[str] = typer.Option(None, "--follow", help="Fetch feed items' pages: teaser (when the feed "
+                                         "text is short; the default), always or never."),
+    contact: Optional[str] = typer.Option(None, "--contact", help="E-mail or URL sent in the User-Agent."),
+    delay: float = typer.Option(1.0, "--delay", min=0, help="Seconds between two requests to one host."),
+    max_pages: int = typer.Option(50, "--max-pages", min=1, help="Most pages fetched per host per run."),
+    concurrency: int = typer.Option(4, "--concurrency", min=1, help="Most requests in flight at once."),
+    fetch_timeout: float = typer.Option(20.0, "--fetch-timeout", min=0.1, help="Seconds to connect / between bytes."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Let feed links reach private, loopback and "
+                                       "link-local addresses of other hosts."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print debugging detail."),
 ) -> None:
@@ -46,10 +57,16 @@ def run(
         raise fail(f"--engine must be auto, torch or ctranslate2, not {engine!r}")
     if log_format not in LOG_FORMATS:
         raise fail(f"--log-format must be text or json, not {log_format!r}")
-    settings = RunSettings(inputs=list(inputs), out=out, models=models, profile=profile,
+    if follow not in (None, "teaser", "always", "never"):
+        raise fail(f"--follow must be teaser, always or never, not {follow!r}")
+    if not inputs and sources is None:
+        raise fail("give INPUT... or --sources FILE")
+    settings = RunSettings(inputs=list(inputs or []), out=out, models=models, profile=profile,
                            device=None if device == "auto" else device, engine=engine, threads=threads,
                            max_bytes=max_bytes, state=state, force=force, wait=wait, window=window,
-                           glossary=glossary, strict=strict, digest=digest, retry=not no_retry,
+                           glossary=glossary, strict=strict, digest=digest, retry=not no_retry, sources=sources,
+                           follow=follow, contact=contact, delay=delay, max_pages=max_pages, concurrency=concurrency,
+                           fetch_timeout=fetch_timeout, allow_private=allow_private,
                            download_progress=err.is_terminal and not quiet)
     execute(settings, quiet=quiet, verbose=verbose, log_format=log_format, log_every=log_every)
 

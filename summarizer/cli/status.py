@@ -32,6 +32,13 @@ def status(
         state_word = "finished" if run["finished_at"] else "did not finish (killed?)"
         out.print(f"last run #{run['run_id']} ({run['profile']}) {state_word}"
                   + (f", exit code {run['exit_code']}" if run["exit_code"] is not None else ""))
+    for feed in data["feeds"]:
+        out.print(f"  feed {feed['name'] or feed['url']}: {feed['status']}, {feed['items']} items "
+                  f"({feed['new']} new, {feed['already_done']} already done, {feed['duplicates']} in another feed), "
+                  f"{feed['fetched']} pages fetched, {feed['teaser_only']} teaser only, "
+                  f"{feed['robots_disallowed']} disallowed by robots.txt, {len(feed['failed'])} failed")
+        for failure in feed["failed"]:
+            out.print(f"    {failure['url']}: {failure['reason']}")
     for item in failed:
         out.print(f"  failed  {item['ref']}: {item['error']}")
     for item in pending[:50]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 from collections.abc import Iterable, Iterator, Set
 from typing import Any, BinaryIO
 
@@ -195,16 +196,24 @@ def estimate_total(inputs: Iterable[str], max_scan_bytes: int = 200_000_000,
         if kind != "path":
             total += 1
             continue
-        if format_of(value) == "jsonl" and not value.lower().endswith(".gz"):
-            size = os.path.getsize(value)
-            scanned += size
+        kind_of = format_of(value)
+        if kind_of in ("jsonl", "feed") and not value.lower().endswith(".gz"):
+            scanned += os.path.getsize(value)
             if scanned > max_scan_bytes:
                 return None
-            with open(value, "rb") as handle:
-                total += sum(1 for line in handle if line.strip())
+            total += _count_items(value, kind_of)
         else:
             total += 1
     return total
+
+
+def _count_items(path: str, kind: str) -> int:
+    """Articles a JSONL or feed file holds (lines; <item>/<entry> elements), for progress totals."""
+    with open(path, "rb") as handle:
+        if kind == "jsonl":
+            return sum(1 for line in handle if line.strip())
+        data = handle.read()
+    return max(1, len(re.findall(rb"<(?:item|entry)[\s>]", data)))
 
 
 def _base_of(ref: str) -> str:

@@ -1,8 +1,14 @@
 """The English digest: briefs grouped by date then source (or source then date), the same story
 from several outlets merged into one entry that lists every source.
 
-Same-story detection compares English summaries (and titles): the Jaccard overlap of their
-content words. Pure functions on brief dicts (as read from briefs.jsonl).
+Same-story detection looks at both sides. Two briefs tell the same story when their English
+(title and summary) overlap (Jaccard of content words >= 0.45) *and* their source side (the
+normalised title and lead sentence, in the source language) overlaps too (>= 0.25); or when
+their source sides alone nearly coincide (>= 0.6: the same wire text reprinted); never when
+their publication dates lie more than 3 days apart. Weak or
+random-weight models can make every English summary look alike; the source side keeps such
+stories apart, since a wrong merge hides news. Pure functions on brief dicts (as read from
+briefs.jsonl).
 """
 
 from __future__ import annotations
@@ -13,15 +19,63 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..text.english import content_words
+from ..text import arabic
+from ..text.english import content_words, jaccard
 
-SAME_STORY = 0.45
+SAME_STORY = 0.45  # English title + summary
+SAME_STORY_SOURCE = 0.25  # and the source side must agree too
+REPRINT = 0.6  # the source side alone: the same text reprinted
+MAX_DAYS_APART = 3  # stories published further apart are never one story
 
 
 def overlap(a: str, b: str) -> float:
-    """Jaccard overlap of two texts' content words (0..1)."""
-    x, y = content_words(a, min_length=3), content_words(b, min_length=3)
-    return len(x & y) / len(x | y) if x and y else 0.0
+    """Jaccard overlap of two English texts' content words (0..1)."""
+    return jaccard(content_words(a, min_length=3), content_words(b, min_length=3))
+
+
+def source_words(brief: Mapping[str, Any]) -> set[str]:
+    """Content words of a brief's source side: its title and lead sentence, in their own language."""
+    lead = next((s.get("ar", "") for s in brief.get("sentences", ())), "")
+    text = f"{brief['title'].get('ar', '')} {lead}"
+    if brief.get("language") in arabic.ARABIC_SCRIPT_LANGS:
+        return arabic.content_words(text)
+    return content_words(text, min_length=3)
+
+
+def _days_apart(a: Mapping[str, Any], b: Mapping[str, Any]) -> int | None:
+    from datetime import date
+
+    try:
+        return abs((date.fromisoformat(a["source"]["published"]) - date.fromisoformat(b["source"]["published"])).days)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class _Features:
+    english: frozenset[str]
+    source: frozenset[str]
+
+
+def _features(brief: Mapping[str, Any]) -> _Features:
+    return _Features(frozenset(content_words(_english(brief), min_length=3)), frozenset(source_words(brief)))
+
+
+def same_story(a: Mapping[str, Any], b: Mapping[str, Any], fa: _Features | None = None,
+               fb: _Features | None = None) -> bool:
+    """Do two briefs tell the same story (see the module doc)? `fa`/`fb`: their words, when known."""
+    apart = _days_apart(a, b)
+    if apart is not None and apart > MAX_DAYS_APART:
+        return False
+    fa, fb = fa or _features(a), fb or _features(b)
+    source = jaccard(set(fa.source), set(fb.source))
+    if source >= REPRINT:
+        return True
+    return jaccard(set(fa.english), set(fb.english)) >= SAME_STORY and source >= SAME_STORY_SOURCE
+
+
+def _english(brief: Mapping[str, Any]) -> str:
+    return f"{brief['title'].get('en', '')} {brief['summary'].get('en', '')}"
 
 
 @dataclass
@@ -45,9 +99,6 @@ class Story:
                  "published": b["source"].get("published") or b["source"].get("published_raw"), "id": b["id"]}
                 for b in self.briefs]
 
-    @property
-    def key_text(self) -> str:
-        return f"{self.lead['title'].get('en', '')} {self.lead['summary'].get('en', '')}"
 
 
 def _site_of(brief: Mapping[str, Any]) -> str:
@@ -56,17 +107,18 @@ def _site_of(brief: Mapping[str, Any]) -> str:
     return match.group(1) if match else (Path(brief["source"].get("path") or brief["source"].get("ref", "?")).name)
 
 
-def merge_stories(briefs: Iterable[Mapping[str, Any]], threshold: float = SAME_STORY) -> list[Story]:
-    """Cluster briefs that tell the same story (greedy, in order)."""
-    stories: list[Story] = []
+def merge_stories(briefs: Iterable[Mapping[str, Any]]) -> list[Story]:
+    """Cluster briefs that tell the same story (greedy, in order: a brief joins the first story
+    whose lead brief tells the same story)."""
+    stories: list[tuple[Story, _Features]] = []
     for brief in briefs:
-        text = f"{brief['title'].get('en', '')} {brief['summary'].get('en', '')}"
-        best = max(stories, key=lambda s: overlap(s.key_text, text), default=None)
-        if best is not None and overlap(best.key_text, text) >= threshold:
-            best.briefs.append(brief)
+        features = _features(brief)
+        match = next((story for story, lead in stories if same_story(story.lead, brief, lead, features)), None)
+        if match is not None:
+            match.briefs.append(brief)
         else:
-            stories.append(Story([brief]))
-    return stories
+            stories.append((Story([brief]), features))
+    return [story for story, _ in stories]
 
 
 def group(stories: list[Story], by: str = "date") -> list[tuple[str, list[tuple[str, list[Story]]]]]:
@@ -92,7 +144,12 @@ def group(stories: list[Story], by: str = "date") -> list[tuple[str, list[tuple[
 
 @dataclass
 class Digest:
-    """Everything a digest page shows."""
+    """Everything a digest page shows.
+
+    Attributes:
+        omitted: stories left out of this rendering to keep it under an e-mail size limit.
+        note: a line saying where the omitted stories are.
+    """
 
     title: str
     date_range: tuple[str, str] | None
@@ -100,6 +157,12 @@ class Digest:
     stories: int
     briefs: int
     group_by: str
+    omitted: int = 0
+    note: str | None = None
+
+    def ordered(self) -> list[Story]:
+        """The stories in the order the page shows them."""
+        return [story for _, inner in self.groups for _, stories in inner for story in stories]
 
 
 def build_digest(briefs: Iterable[Mapping[str, Any]], group_by: str = "date", title: str | None = None) -> Digest:
@@ -107,7 +170,18 @@ def build_digest(briefs: Iterable[Mapping[str, Any]], group_by: str = "date", ti
     if group_by not in ("date", "source"):
         raise ValueError(f"group_by must be 'date' or 'source', not {group_by!r}")
     items = list(briefs)
-    stories = merge_stories(items)
+    return digest_of(merge_stories(items), group_by, title or "News digest", len(items))
+
+
+def digest_of(stories: list[Story], group_by: str, title: str, briefs: int, omitted: int = 0,
+              note: str | None = None) -> Digest:
+    """A digest of given stories (a trimmed digest keeps its count of briefs and says what it left out)."""
     dates = sorted(s.date for s in stories if s.date != "undated")
-    return Digest(title=title or "News digest", date_range=(dates[0], dates[-1]) if dates else None,
-                  groups=group(stories, group_by), stories=len(stories), briefs=len(items), group_by=group_by)
+    return Digest(title=title, date_range=(dates[0], dates[-1]) if dates else None, groups=group(stories, group_by),
+                  stories=len(stories), briefs=briefs, group_by=group_by, omitted=omitted, note=note)
+
+
+def trimmed(digest: Digest, keep: int, note: str) -> Digest:
+    """The digest with only its first `keep` stories, and a note on where the rest are."""
+    stories = digest.ordered()
+    return digest_of(stories[:keep], digest.group_by, digest.title, digest.briefs, len(stories) - keep, note)

@@ -101,6 +101,23 @@ def digest_markdown(digest: Digest) -> str:
     return environment().get_template("digest.md.j2").render(digest=digest)
 
 
+def digest_text(digest: Digest) -> str:
+    """The digest as plain text: the alternative part of an e-mail."""
+    return text_environment().get_template("digest.txt.j2").render(digest=digest)
+
+
+@functools.lru_cache(maxsize=1)
+def text_environment():
+    """Jinja2 for plain text: nothing escaped (it is not markup)."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(loader=PackageLoader("summarizer.render", "templates"), autoescape=False,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals["story_view"] = story_view
+    env.globals["safe_url"] = safe_url
+    return env
+
+
 def story_view(story: Any) -> Mapping[str, Any]:
     """What a template shows of a story."""
     lead = story.lead

@@ -13,81 +13,29 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Optional, Protocol
 
 from ..config import load_config
 from ..errors import SummarizerError
 from ..faults import crash_point
-from ..ingest.inputs import estimate_total, iter_articles, iter_refs
+from ..ingest.sources import load_sources
 from ..models import hub
 from ..models.registry import ModelRegistry
 from ..pipeline import Pipeline, PipelineOptions
 from ..steps.glossary import Glossary
 from ..types import Article, Brief, Failure
-from .digests import write_digest
-from .outdir import OUTPUT_NAMES, OutputDir, Repairs, state_path
+from .digests import write_day
+from .feeds import Inputs, open_inputs
+from .feedstate import RunFeedState, save_feed_report
+from .outdir import OutputDir, Repairs, state_path
 from .report import RunReport
+from .settings import RunSettings
 from .signals import GracefulStop
 from .state import ArticleRow, RunSeen, Store
 
 DONE_REASON = "already done (same article, same pipeline)"
 INTERNAL_ERROR = 70  # a bug, not the user's input: EX_SOFTWARE
-
-
-@dataclass
-class RunSettings:
-    """Everything a run is asked to do (the CLI's `summarizer run` options, typed).
-
-    Attributes:
-        inputs: files, folders, URLs, or "-" for stdin.
-        out: the output folder.
-        models: models.yaml (None: $SUMMARIZER_MODELS or the bundled one).
-        profile: profile of models.yaml.
-        device, engine, threads, compute_type: where and how models run (None: defaults).
-        max_bytes: size cap of one input.
-        state: state database (None: OUT/state.sqlite).
-        force: redo articles already done.
-        wait: wait for another run's lock instead of raising LockedError.
-        window: articles pooled per window.
-        glossary: CSV of terms rendered exactly.
-        strict: replace unsupported summary sentences.
-        digest: write the digest at the end.
-        retry: retry degenerate translations once.
-        download_progress: progress bars for model downloads (a terminal); else sizes are logged.
-        handle_signals: SIGINT/SIGTERM stop the run gracefully (main thread only).
-        retry_refs: run only these items (set by `retry_settings`).
-    """
-
-    inputs: list[str]
-    out: Path
-    models: Optional[Path] = None
-    profile: str = "default"
-    device: Optional[str] = None
-    engine: Optional[str] = None
-    threads: Optional[int] = None
-    compute_type: Optional[str] = None
-    max_bytes: int = 5_000_000
-    state: Optional[Path] = None
-    force: bool = False
-    wait: bool = False
-    window: int = 32
-    glossary: Optional[Path] = None
-    strict: bool = False
-    digest: bool = False
-    retry: bool = True
-    download_progress: bool = False
-    handle_signals: bool = True
-    retry_refs: list[str] = field(default_factory=list)
-
-    def saved(self) -> dict:
-        """What `summarizer retry` needs to run again the same way."""
-        data = asdict(self)
-        for key in ("models", "out", "state", "glossary"):
-            data[key] = str(Path(data[key]).resolve()) if data[key] else None
-        data.pop("retry_refs")
-        return data
 
 
 class RunObserver(Protocol):
@@ -164,19 +112,23 @@ def run_folder(settings: RunSettings, observer: RunObserver | None = None,
 def _run(settings: RunSettings, observer: RunObserver, outdir: OutputDir, store: Store, report: RunReport,
          stdin: BinaryIO | None) -> None:
     stopper = GracefulStop(settings.handle_signals)
-    pipeline = None
+    pipeline = inputs = None
     try:
         pipeline = build_pipeline(settings)
         report.profile = pipeline.profile.name
+        if settings.sources:
+            load_sources(settings.sources)  # a bad sources file is a configuration error: say it before models
         pipeline.check_models()
         if all(hub.local_folder(pipeline.config.model(m)) for m in pipeline.all_models()):
             os.environ.setdefault("HF_HUB_OFFLINE", "1")  # every weight is here: loading never asks the hub
         pipeline.memory = store
         pipeline.seen = RunSeen(store, report.run_id)
         _recover(outdir, store, observer)
-        items, total = _items(settings, stdin)
-        observer.started(total)
-        _loop(pipeline, stopper.wrap(items), outdir, store, report, observer, settings.force)
+        inputs = open_inputs(settings, store, pipeline, stdin if stdin is not None else sys.stdin.buffer)
+        observer.started(inputs.total)
+        _loop(pipeline, stopper.wrap(inputs.items), outdir, store, report, observer, settings.force,
+              inputs.feed_state)
+        _feeds_done(inputs, store, report, complete=not stopper.signal)
     except KeyboardInterrupt:
         report.interrupted = stopper.signal or "SIGINT"
     except SummarizerError as exc:
@@ -205,16 +157,20 @@ def _recover(outdir: OutputDir, store: Store, observer: RunObserver) -> None:
                         f"{counts}", repaired=counts, temp_files=temp)
 
 
-def _items(settings: RunSettings, stdin: BinaryIO | None) -> tuple[Iterable[Article | Failure], int | None]:
-    if settings.retry_refs:
-        return iter_refs(settings.retry_refs, max_bytes=settings.max_bytes, skip=OUTPUT_NAMES), len(settings.retry_refs)
-    stream = stdin if stdin is not None else sys.stdin.buffer
-    return (iter_articles(settings.inputs, max_bytes=settings.max_bytes, stdin=stream, skip=OUTPUT_NAMES),
-            estimate_total(settings.inputs, skip=OUTPUT_NAMES))
+def _feeds_done(inputs: Inputs, store: Store, report: RunReport, complete: bool) -> None:
+    """Per-feed report; the feeds' validators are kept only when every item went through."""
+    if inputs.reader is None or inputs.feed_state is None:
+        return
+    feeds = [s.to_dict() for s in inputs.reader.stats]
+    report.extra["feeds"] = feeds
+    report.extra["page_requests"] = inputs.reader.fetcher.requests
+    save_feed_report(store, report.run_id, feeds)
+    if complete:
+        inputs.feed_state.commit()
 
 
 def _loop(pipeline: Pipeline, items: Iterable[Article | Failure], outdir: OutputDir, store: Store,
-          report: RunReport, observer: RunObserver, force: bool) -> None:
+          report: RunReport, observer: RunObserver, force: bool, feed_state: RunFeedState | None) -> None:
     def skip(article_id: str, fingerprint: str) -> str | None:
         return None if force or not store.is_done(article_id, fingerprint) else DONE_REASON
 
@@ -228,6 +184,8 @@ def _loop(pipeline: Pipeline, items: Iterable[Article | Failure], outdir: Output
             crash_point("mark")
             store.mark([ArticleRow(result.id, result.fingerprint, result.source.get("ref") or "", "done")],
                        synced=not listed)
+            if feed_state is not None:
+                feed_state.record(result)
         elif result.status == "failed" and result.id and result.fingerprint:
             store.mark([ArticleRow(result.id, result.fingerprint, result.ref, "failed", result.stage, result.error)])
         report.add(result)
@@ -247,7 +205,7 @@ def _finish(settings: RunSettings, outdir: OutputDir, store: Store, report: RunR
         report.extra["model_calls"] = sum(m.engine.stats.calls for m in loaded.values())
         report.extra["name_variants"] = pipeline.names.report()
     if settings.digest and report.error is None:
-        report.extra["digest"] = [str(p) for p in write_digest(outdir)]
+        report.extra["digest"] = [str(p) for p in write_day(outdir)]
     report.path = outdir.write_report(report.header(), report.articles())
     store.finish_run(report.run_id, report.exit_code)
 

@@ -36,6 +36,15 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
          exit_code INTEGER)"""),
     ("m007_run_seen", """CREATE TABLE run_seen (
          run_id INTEGER NOT NULL, id TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (run_id, id)) WITHOUT ROWID"""),
+    ("m008_feeds", """CREATE TABLE feeds (
+         url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, checked_at TEXT NOT NULL)"""),
+    ("m009_feed_items", """CREATE TABLE feed_items (
+         url_key TEXT, guid TEXT, feed TEXT NOT NULL, article_id TEXT NOT NULL, language TEXT, fingerprint TEXT,
+         done_at TEXT NOT NULL)"""),
+    ("m010_feed_items_url_index", "CREATE INDEX feed_items_url ON feed_items (url_key)"),
+    ("m011_feed_items_guid_index", "CREATE INDEX feed_items_guid ON feed_items (guid)"),
+    ("m012_run_feeds", """CREATE TABLE run_feeds (
+         run_id INTEGER NOT NULL, url TEXT NOT NULL, stats TEXT NOT NULL, PRIMARY KEY (run_id, url))"""),
 )
 
 
@@ -126,11 +135,17 @@ class Store:
         """Close the database."""
         self.db.close()
 
-    def _write(self, sql: str, rows: Iterable[tuple]) -> None:
+    def write(self, sql: str, rows: Iterable[tuple]) -> None:
+        """Run one statement over rows, in one transaction."""
         with self._lock, self.db:
             self.db.executemany(sql, rows)
             crash_point("commit")  # inside the transaction, before it commits
         crash_point("committed")
+
+    def query(self, sql: str, args: tuple = ()) -> list[tuple]:
+        """All rows of one query."""
+        with self._lock:
+            return self.db.execute(sql, args).fetchall()
 
     # -- translation memory -----------------------------------------------------------------
     def tm_get(self, model_key: str, keys: Iterable[str]) -> dict[str, Translation]:
@@ -149,7 +164,7 @@ class Store:
 
     def tm_put(self, model_key: str, items: Mapping[str, Translation]) -> None:
         """Store translations (one transaction)."""
-        self._write("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
+        self.write("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
                     [(model_key, k, t.text, t.pieces, int(t.hit_limit), t.score) for k, t in items.items()])
 
     # -- processed articles ---------------------------------------------------------------------
@@ -169,12 +184,12 @@ class Store:
     def mark(self, rows: Iterable[ArticleRow], synced: bool = True) -> None:
         """Record article outcomes in one transaction."""
         now = _now()
-        self._write("INSERT OR REPLACE INTO articles (id, fingerprint, ref, status, stage, error, updated_at, synced) "
+        self.write("INSERT OR REPLACE INTO articles (id, fingerprint, ref, status, stage, error, updated_at, synced) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(*row, now, int(synced)) for row in rows])
 
     def forget_done(self, ids: Iterable[str]) -> None:
         """Forget that articles were done (their brief files are gone): the next run redoes them."""
-        self._write("DELETE FROM articles WHERE id = ? AND status = 'done'", [(i,) for i in ids])
+        self.write("DELETE FROM articles WHERE id = ? AND status = 'done'", [(i,) for i in ids])
 
     def unsynced(self) -> list[str]:
         """Ids whose brief was rewritten but whose briefs.jsonl line was not yet replaced."""
@@ -183,7 +198,7 @@ class Store:
 
     def set_synced(self, ids: Iterable[str]) -> None:
         """Mark ids' briefs.jsonl lines as current."""
-        self._write("UPDATE articles SET synced = 1 WHERE id = ?", [(i,) for i in ids])
+        self.write("UPDATE articles SET synced = 1 WHERE id = ?", [(i,) for i in ids])
 
     def count(self, status: str) -> int:
         """Distinct article ids with a status."""
@@ -208,7 +223,7 @@ class Store:
 
     def finish_run(self, run_id: int, exit_code: int) -> None:
         """Record how a run ended."""
-        self._write("UPDATE runs SET finished_at = ?, exit_code = ? WHERE run_id = ?", [(_now(), exit_code, run_id)])
+        self.write("UPDATE runs SET finished_at = ?, exit_code = ? WHERE run_id = ?", [(_now(), exit_code, run_id)])
 
     def last_run(self) -> RunRow | None:
         """The latest run, or None."""
@@ -219,7 +234,7 @@ class Store:
 
     def add_items(self, run_id: int, rows: Iterable[ItemRow]) -> None:
         """Record a run's per-item results."""
-        self._write("INSERT OR REPLACE INTO run_items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        self.write("INSERT OR REPLACE INTO run_items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [(run_id, *row) for row in rows])
 
     def items(self, run_id: int, status: str | None = None) -> Iterator[ItemRow]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
+from .feedstate import feed_report
 from .outdir import JSONL, state_path
 from .state import Store
 
@@ -24,6 +25,7 @@ def folder_status(folder: Path, state: Optional[Path] = None) -> dict[str, Any]:
                                                    "exit_code": last.exit_code,
                                                    "profile": last.settings.get("profile")},
             "briefs_jsonl_lines": _lines(Path(folder) / JSONL),
+            "feeds": [] if last is None else feed_report(store, last.run_id),
         }
     finally:
         store.close()

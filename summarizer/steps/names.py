@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ..text.arabic import key_text
+from ..text.arabic import strip_article
 from ..text.english import NAME_RE
 
 AR_CLASSES = str.maketrans({
@@ -92,8 +92,4 @@ class NameBook:
 
 def base_form(word: str) -> str:
     """An Arabic word without the article and attached conjunctions, normalised (the book's key)."""
-    w = key_text(word)
-    for prefix in ("وال", "بال", "لل", "فال", "كال", "ال"):
-        if w.startswith(prefix) and len(w) > len(prefix) + 2:
-            return w[len(prefix):]
-    return w
+    return strip_article(word)

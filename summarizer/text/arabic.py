@@ -85,3 +85,30 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
             out.append(piece)
             where.append(k)
     return "".join(out), where
+
+
+# Function words left out of word-overlap comparisons (normalised forms: alef and yeh unified).
+STOPWORDS = frozenset("""في من علي الي عن ان التي الذي الذين هذا هذه ذلك تلك مع كان كانت يكون قد لم لن لا ما او ام
+ثم بعد قبل بين حتي عند كما اي كل غير هو هي هم هن انه انها قال قالت وقال وقالت اليوم امس خلال وفي وعلي ومن""".split())
+_CLITICS = ("وال", "بال", "لل", "فال", "كال", "ال")
+
+
+def strip_article(word: str) -> str:
+    """A normalised Arabic word without the article and a conjunction or preposition on it (وال، بال، لل ...)."""
+    w = key_text(word)
+    for prefix in _CLITICS:
+        if w.startswith(prefix) and len(w) > len(prefix) + 2:
+            return w[len(prefix):]
+    return w
+
+
+def strip_clitics(word: str) -> str:
+    """strip_article, and a bare conjunction و too (for word-overlap comparisons)."""
+    w = strip_article(word)
+    return w[1:] if w == key_text(word) and w.startswith("و") and len(w) > 4 else w
+
+
+def content_words(text: str) -> set[str]:
+    """Arabic content words of a text (normalised, clitics stripped, function words out)."""
+    words = (strip_clitics(w) for w in re.findall(r"[\u0621-\u064a]+", key_text(text)))
+    return {w for w in words if len(w) >= 3 and w not in STOPWORDS}

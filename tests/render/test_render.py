@@ -13,8 +13,15 @@ XSS_TITLE = "<img src=x onerror=alert(1)>"
 XSS_BODY = "</div><script>alert(1)</script>"
 
 
+ARABIC = ["فيضانات في مدينة البصرة بعد أمطار غزيرة", "البنك المركزي يرفع سعر الفائدة لمواجهة التضخم",
+          "انتخابات بلدية في تونس يوم الأحد", "أسعار الخبز ترتفع في أسواق القاهرة", "نهائي كأس الكرة بلا موعد",
+          "سفن جديدة في ميناء العقبة"]
+
+
 def _brief(i: int, site: str, date: str | None, title_en: str, summary_en: str, **extra) -> dict:
-    return {"schema": 1, "id": f"{i:016x}", "language": extra.get("language", "ar"),
+    extra.setdefault("title_ar", ARABIC[i % len(ARABIC)])
+    extra.setdefault("sentence_ar", ARABIC[i % len(ARABIC)] + " كما قال المسؤولون.")
+    return {"schema": 2, "id": f"{i:016x}", "language": extra.get("language", "ar"),
             "source": {"ref": f"in/{i}.json", "path": None, "url": f"https://{site}/{i}", "site": site,
                        "format": "json", "published": date, "published_raw": date, "dateline": None, "byline": None,
                        "author": None},
@@ -35,12 +42,22 @@ OTHER = "The central bank raised interest rates by half a point to fight inflati
 
 def test_same_story_from_several_outlets_is_merged():
     assert overlap(FLOOD, FLOOD2) >= 0.45 > overlap(FLOOD, OTHER)
-    briefs = [_brief(1, "a.com", "2026-11-20", "Floods in Basra", FLOOD),
-              _brief(2, "b.com", "2026-11-20", "Basra flooded", FLOOD2),
-              _brief(3, "a.com", "2026-11-21", "Rates up", OTHER)]
+    briefs = [_brief(0, "a.com", "2026-11-20", "Floods in Basra", FLOOD),
+              _brief(0, "b.com", "2026-11-20", "Basra flooded", FLOOD2, title_ar="البصرة تغرق بعد أيام من المطر",
+                     sentence_ar="غمرت الفيضانات مدينة البصرة بعد ثلاثة أيام من الأمطار الغزيرة."),
+              _brief(1, "a.com", "2026-11-21", "Rates up", OTHER)]
     stories = merge_stories(briefs)
     assert [len(s.briefs) for s in stories] == [2, 1]
     assert [s["site"] for s in stories[0].sources] == ["a.com", "b.com"]
+
+
+def test_weak_english_alone_never_merges_different_arabic_stories():
+    same_english = "the the city said said the the minister"  # what weak models write for everything
+    briefs = [_brief(k, "a.com", "2026-11-20", "News", same_english) for k in range(5)]
+    assert len(merge_stories(briefs)) == 5
+    far_apart = [_brief(0, "a.com", "2026-11-01", "Floods in Basra", FLOOD),
+                 _brief(0, "b.com", "2026-11-20", "Floods in Basra", FLOOD)]
+    assert len(merge_stories(far_apart)) == 2  # the same words three weeks apart: two stories
 
 
 def test_grouping_by_date_then_source_and_by_source():

@@ -1,0 +1,74 @@
+"""What a run is asked to do: the CLI's `summarizer run` options, typed, for the library."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Optional
+
+
+@dataclass
+class RunSettings:
+    """Everything a run is asked to do (the CLI's `summarizer run` options, typed).
+
+    Attributes:
+        inputs: files, folders, URLs, or "-" for stdin.
+        out: the output folder.
+        models: models.yaml (None: $SUMMARIZER_MODELS or the bundled one).
+        profile: profile of models.yaml.
+        device, engine, threads, compute_type: where and how models run (None: defaults).
+        max_bytes: size cap of one input.
+        state: state database (None: OUT/state.sqlite).
+        force: redo articles already done.
+        wait: wait for another run's lock instead of raising LockedError.
+        window: articles pooled per window.
+        glossary: CSV of terms rendered exactly.
+        strict: replace unsupported summary sentences.
+        digest: write the digest at the end.
+        retry: retry degenerate translations once.
+        sources: a sources.yaml or OPML file of feeds to read.
+        follow: "teaser", "always" or "never": fetch feed items' pages (None: each feed's setting,
+            else "teaser"). Feed files on disk are read as they are.
+        contact, delay, max_pages, concurrency, fetch_timeout, allow_private: politeness of
+            fetching (see ingest.fetch.FetchSettings).
+        download_progress: progress bars for model downloads (a terminal); else sizes are logged.
+        handle_signals: SIGINT/SIGTERM stop the run gracefully (main thread only).
+        retry_refs: run only these items (set by `retry_settings`).
+    """
+
+    inputs: list[str]
+    out: Path
+    models: Optional[Path] = None
+    profile: str = "default"
+    device: Optional[str] = None
+    engine: Optional[str] = None
+    threads: Optional[int] = None
+    compute_type: Optional[str] = None
+    max_bytes: int = 5_000_000
+    state: Optional[Path] = None
+    force: bool = False
+    wait: bool = False
+    window: int = 32
+    glossary: Optional[Path] = None
+    strict: bool = False
+    digest: bool = False
+    retry: bool = True
+    sources: Optional[Path] = None
+    follow: Optional[str] = None
+    contact: Optional[str] = None
+    delay: float = 1.0
+    max_pages: int = 50
+    concurrency: int = 4
+    fetch_timeout: float = 20.0
+    allow_private: bool = False
+    download_progress: bool = False
+    handle_signals: bool = True
+    retry_refs: list[str] = field(default_factory=list)
+
+    def saved(self) -> dict:
+        """What `summarizer retry` needs to run again the same way."""
+        data = asdict(self)
+        for key in ("models", "out", "state", "glossary", "sources"):
+            data[key] = str(Path(data[key]).resolve()) if data[key] else None
+        data.pop("retry_refs")
+        return data
