@@ -23,7 +23,7 @@ GENERATION_KEYS: dict[str, type] = {
 MODEL_KEYS = {
     "task", "hf", "path", "revision", "src", "tgt", "lang", "lang_codes", "max_input_tokens",
     "max_output_tokens", "batch_tokens", "batch_size", "generation", "output_ratio",
-    "summary_tokens", "engine", "compute_type", "description",
+    "summary_tokens", "engine", "compute_type", "parallel", "description",
 }
 PROFILE_KEYS = {"translate", "summarize", "fallback", "description"}
 TOP_KEYS = {"models", "profiles"}
@@ -53,6 +53,9 @@ class ModelSpec:
         summary_tokens: {"min", "max"} summary length bounds in tokens; scaled down for short inputs.
         engine: "auto", "torch" or "ctranslate2".
         compute_type: CTranslate2 compute type, or "auto".
+        parallel: CTranslate2 batches decoded at once on the CPU (inter_threads; the cores are
+            shared among them); None: 2 for translation models (short sentences, many small
+            batches: two at once on one core each beat one on two cores), 1 for summarisers.
     """
 
     name: str
@@ -73,6 +76,7 @@ class ModelSpec:
     summary_tokens: Mapping[str, int] = field(default_factory=lambda: {"min": 30, "max": 142})
     engine: str = "auto"
     compute_type: str = "auto"
+    parallel: int | None = None
     description: str = ""
 
     @property
@@ -239,6 +243,7 @@ def _model(name: str, body: dict, src: Path) -> ModelSpec:
         batch_size=_int(body, "batch_size", where, what, 64) or 64,
         generation=generation, output_ratio=float(ratio),
         summary_tokens={"min": lo, "max": hi}, engine=engine, compute_type=compute_type,
+        parallel=_int(body, "parallel", where, what, None),
         description=str(body.get("description", "")),
     )
 

@@ -26,3 +26,14 @@ def crash_point(name: str) -> None:
     _COUNTS[name] = _COUNTS.get(name, 0) + 1
     if _COUNTS[name] >= int(nth or 1):
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def crash_once(name: str) -> None:
+    """Die here once: `SUMMARIZER_CRASH_ONCE=name:/path/marker` kills the process (SIGKILL) the first
+    time the point is reached, leaving the marker so a restarted process goes on (a Ray actor)."""
+    spec = os.environ.get("SUMMARIZER_CRASH_ONCE", "")
+    point, _, marker = spec.partition(":")
+    if point == name and marker and not os.path.exists(marker):
+        with open(marker, "w", encoding="utf-8") as handle:
+            handle.write(str(os.getpid()))
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from summarizer.models.engines.base import Generation
+from summarizer.models.engines.base import Generation, generate_each
 from summarizer.models.registry import ModelRegistry
 from summarizer.text.arabic import key_text
 
@@ -95,6 +95,9 @@ class ScriptedEngine:
     def align(self, source, target, prefix=()):
         return self.model.engine.align(source, target, prefix)
 
+    def generate_many(self, jobs, prefix=(), settings=None):
+        return generate_each(self, jobs, prefix, settings)
+
 
 class ScriptedRegistry(ModelRegistry):
     """A registry whose named models answer from scripts (the others are the real tiny models)."""
@@ -131,6 +134,9 @@ class RecordingEngine:
     def align(self, source, target, prefix=()):
         return self.engine.align(source, target, prefix)
 
+    def generate_many(self, jobs, prefix=(), settings=None):
+        return generate_each(self, jobs, prefix, settings)
+
 
 class RecordingRegistry(ModelRegistry):
     """A registry whose models' engines record their calls (see RecordingEngine)."""
@@ -166,3 +172,6 @@ class FunctionEngine:
             out.append(Generation(ids=tuple(target[:max_new_tokens]), score=-0.4,
                                   hit_limit=len(target) >= max_new_tokens))
         return out
+
+    def generate_many(self, jobs, prefix=(), settings=None):
+        return generate_each(self, jobs, prefix, settings)

@@ -1,8 +1,8 @@
-"""Length-sorted, token-budget batches; results restored to input order."""
+"""Length-sorted, token-budget batches (items of different keys never share one)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -46,25 +46,3 @@ def _plan(members: list[int], lengths: Sequence[int], max_tokens: int, max_size:
     if current:
         batches.append(current)
     return batches
-
-
-def map_batched(items: Sequence[T], lengths: Sequence[int], fn: Callable[[list[T]], list[R]],
-                max_tokens: int, max_size: int, keys: Sequence[Hashable] | None = None) -> list[R]:
-    """Apply a batch function over length-sorted batches and return results in input order.
-
-    Args:
-        items: the inputs.
-        lengths: token length of each input.
-        fn: maps a list of inputs to a list of results of the same length and order.
-        max_tokens: padded-token budget of one batch.
-        max_size: most items per batch.
-        keys: items with different keys go to different batches (see plan_batches).
-    """
-    results: list[R | None] = [None] * len(items)
-    for batch in plan_batches(lengths, max_tokens, max_size, keys):
-        out = fn([items[i] for i in batch])
-        if len(out) != len(batch):
-            raise RuntimeError(f"batch function returned {len(out)} results for {len(batch)} inputs")
-        for i, result in zip(batch, out):
-            results[i] = result
-    return results  # type: ignore[return-value]

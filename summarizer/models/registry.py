@@ -15,6 +15,7 @@ from typing import Any
 from ..config import Config, ModelSpec
 from ..errors import ConfigError, SummarizerError
 from . import hub
+from .codec import light_tokenizer
 from .engines.base import Engine, GenerationSettings, load_settings
 
 log = logging.getLogger("summarizer")
@@ -77,6 +78,17 @@ def output_limit(spec: ModelSpec, folder: Path) -> int:
     return min(cap, spec.max_output_tokens) if spec.max_output_tokens else cap
 
 
+def hf_tokenizer(folder: Path, src_lang: str | None = None) -> Any:
+    """The model's tokenizer through transformers (which imports torch)."""
+    from transformers import AutoTokenizer
+
+    from .engines.torch_engine import quiet_transformers
+
+    quiet_transformers()
+    kwargs = {"src_lang": src_lang} if src_lang else {}
+    return AutoTokenizer.from_pretrained(folder, local_files_only=True, **kwargs)
+
+
 class ModelRegistry:
     """Loads models by name on first use and keeps them for the process.
 
@@ -88,20 +100,24 @@ class ModelRegistry:
         compute_type: CTranslate2 compute type override.
         download_progress: show progress bars when a missing model is downloaded (a terminal);
             otherwise what is downloaded and its size are logged.
+        parallel: CTranslate2 batches decoded at once on the CPU (inter_threads), the threads
+            shared among them.
     """
 
     def __init__(self, config: Config, *, device: str | None = None, engine: str | None = None,
                  threads: int | None = None, compute_type: str | None = None,
-                 download_progress: bool = False) -> None:
+                 download_progress: bool = False, parallel: int | None = None) -> None:
         self.config = config
         self.device = device
         self.engine = engine
         self.threads = threads or os.cpu_count() or 1
         self.compute_type = compute_type
         self.download_progress = download_progress
+        self.parallel = parallel
         self._loaded: dict[str, LoadedModel] = {}
         self._lock = threading.Lock()
         self._cuda: bool | None = None
+        self._observed: dict[str, tuple[str, str]] = {}
 
     def ensure_available(self, name: str) -> Path:
         """The model's intact local folder, downloading when possible; ModelUnavailable at once otherwise."""
@@ -133,20 +149,17 @@ class ModelRegistry:
             raise hub.broken(spec, folder, f"loading failed ({type(exc).__name__}: {str(exc)[:200]})") from None
 
     def _build(self, spec: ModelSpec, folder: Path) -> LoadedModel:
-        from transformers import AutoTokenizer
-
-        from .engines.torch_engine import quiet_transformers
-
-        quiet_transformers()
-        kwargs = {"src_lang": next(iter(spec.lang_codes.values()))} if spec.lang_codes else {}
-        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, **kwargs)
         settings = load_settings(folder, spec.generation)
         revision = hub.resolved_revision(spec, folder)
-        engine, notes = self._engine(spec, folder, revision, settings, tokenizer)
+        engine, tokenizer, notes = self._engine(spec, folder, revision, settings)
         return LoadedModel(spec=spec, folder=folder, revision=revision,
                            tokenizer=tokenizer, engine=engine,
                            max_input_tokens=input_limit(spec, tokenizer, folder),
                            max_output_tokens=output_limit(spec, folder), notes=notes)
+
+    def note_runtime(self, name: str, engine: str, compute_type: str) -> None:
+        """The engine and compute type a model really ran with elsewhere (a Ray worker)."""
+        self._observed[name] = (engine, compute_type)
 
     def engine_choice(self, spec: ModelSpec) -> str:
         """The engine asked for: --engine, else models.yaml, else ctranslate2 when installed."""
@@ -164,6 +177,8 @@ class ModelRegistry:
         loaded = self._loaded.get(spec.name)
         if loaded is not None:
             return loaded.engine.name, loaded.engine.compute_type
+        if spec.name in self._observed:
+            return self._observed[spec.name]
         if self.engine_choice(spec) == "ctranslate2" and importlib.util.find_spec("ctranslate2"):
             from .engines.convert import conversion_failure
 
@@ -175,16 +190,19 @@ class ModelRegistry:
 
         return "torch", torch_compute_type(self.device)
 
-    def _engine(self, spec: ModelSpec, folder: Path, revision: str, settings: GenerationSettings,
-                tokenizer: Any) -> tuple[Engine, list[str]]:
+    def _engine(self, spec: ModelSpec, folder: Path, revision: str,
+                settings: GenerationSettings) -> tuple[Engine, Any, list[str]]:
+        """The engine and its tokenizer: CTranslate2 with a torch-free tokenizer when it can, else torch."""
         from .engines.torch_engine import TorchEngine
 
         notes: list[str] = []
+        src_lang = next(iter(spec.lang_codes.values())) if spec.lang_codes else None
         if self.engine_choice(spec) == "ctranslate2":
             if importlib.util.find_spec("ctranslate2") is None:
                 raise ConfigError("engine 'ctranslate2' was asked for but ctranslate2 is not installed")
             try:
-                return self._ct2(spec, folder, revision, settings, tokenizer), notes
+                tokenizer = light_tokenizer(folder, src_lang) or hf_tokenizer(folder, src_lang)
+                return self._ct2(spec, folder, revision, settings, tokenizer), tokenizer, notes
             except ConfigError:
                 raise
             except Exception as exc:  # noqa: BLE001 - a failed conversion falls back, never crashes
@@ -192,7 +210,8 @@ class ModelRegistry:
                            f"torch (run 'summarizer models convert {spec.name}' to try the conversion again)")
                 log.warning(message)
                 notes.append(message)
-        return TorchEngine(folder, settings, device=self.device, threads=self.threads), notes
+        tokenizer = hf_tokenizer(folder, src_lang)
+        return TorchEngine(folder, settings, device=self.device, threads=self.threads), tokenizer, notes
 
     def _ct2_device(self) -> str:
         from .engines.ct2_engine import cuda_available
@@ -218,4 +237,10 @@ class ModelRegistry:
         device = self._ct2_device()
         compute = self._ct2_compute(spec, device)
         ct2_dir = convert(spec, folder, revision, compute)
-        return Ct2Engine(ct2_dir, tokenizer, settings, device=device, compute_type=compute, threads=self.threads)
+        return Ct2Engine(ct2_dir, tokenizer, settings, device=device, compute_type=compute, threads=self.threads,
+                         parallel=self.parallel_for(spec) if device == "cpu" else 1)
+
+    def parallel_for(self, spec: ModelSpec) -> int:
+        """CTranslate2 batches decoded at once for a model: --parallel, models.yaml, else by task."""
+        wanted = self.parallel or spec.parallel or (2 if spec.task == "translate" else 1)
+        return max(1, min(wanted, self.threads))

@@ -57,17 +57,18 @@ def _seed() -> None:
 
 
 def build_marian(out: Path, text: dict[str, list[str]], max_len: int, shape: dict | None = None,
-                 vocab_size: int | None = None) -> None:
+                 vocab_size: int | None = None, source_pieces: int = 200) -> None:
     """Marian ar->en: separate source/target sentencepiece models, one joint vocab (opus-mt layout).
 
     `shape` overrides the layer sizes; `vocab_size` pads the vocabulary with filler tokens to
-    the real model's size (benchmarks).
+    the real model's size; `source_pieces` sizes the source sentencepiece model (benchmarks train
+    it on real Arabic so that sentences have real lengths in tokens).
     """
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
     out.mkdir(parents=True, exist_ok=True)
-    for name, lines in (("source", text["ar"]), ("target", text["en"])):
-        _spm(lines, out / name, 200, "unigram", bos=-1, eos=0, unk=1, pad=-1)
+    for name, lines, pieces in (("source", text["ar"], source_pieces), ("target", text["en"], 200)):
+        _spm(lines, out / name, pieces, "unigram", bos=-1, eos=0, unk=1, pad=-1)
         os.replace(out / f"{name}.model", out / f"{name}.spm")
         (out / f"{name}.vocab").unlink(missing_ok=True)
     import sentencepiece as spm

@@ -25,9 +25,10 @@ from ..steps.segment import segment
 from ..text.langid import detect_language
 from ..types import Article, Brief, Failure
 from .brief import build_brief, content_id
+from .executor import Executor, LocalExecutor
 from .fingerprint import Fingerprints
 from .records import Segmented, Summarized, Translated
-from .window import WindowTools, summarize_window, translate_window
+from .window import WindowTools
 
 log = logging.getLogger("summarizer")
 Result = Brief | Failure
@@ -102,13 +103,14 @@ class Pipeline:
         memory: translation memory backend (a Store); default: an in-process memory for this run.
         glossary: terms to render exactly (see steps.glossary).
         seen: duplicate detection across the run; default: an in-process bounded one.
+        executor: where the model work runs; default: in this process.
     """
 
     def __init__(self, config: Config, profile: str = "default", *, device: str | None = None,
                  engine: str | None = None, threads: int | None = None, compute_type: str | None = None,
                  options: PipelineOptions | None = None, registry: ModelRegistry | None = None,
                  memory: MemoryBackend | None = None, glossary: Glossary | None = None,
-                 seen: SeenIds | None = None) -> None:
+                 seen: SeenIds | None = None, executor: Executor | None = None) -> None:
         self.config = config
         self.profile = config.profile(profile)
         self.options = options or PipelineOptions()
@@ -119,6 +121,7 @@ class Pipeline:
         self.glossary = glossary
         self.names = NameBook(glossary.name_spellings() if glossary else None)
         self.seen: SeenIds = seen if seen is not None else RecentIds()
+        self.executor: Executor = executor if executor is not None else LocalExecutor()
         self.fingerprints = Fingerprints(config, self.profile, self.registry, self.options.key(),
                                          glossary.digest if glossary else "-")
 
@@ -236,11 +239,11 @@ class Pipeline:
         segs = [r for r in admitted if isinstance(r, Segmented)]
         if segs and on_window is not None:
             on_window(segs)
-        translated = translate_window(segs, self.tools())
+        translated = self.executor.translate(segs, self.tools())
         todo = [s for s in segs if isinstance(translated[s.id], Translated)
                 and len(s.sentences) >= self.options.lead_below]
         english = {s.id: translated[s.id].english for s in todo}  # type: ignore[union-attr]
-        summarized = summarize_window(todo, english, self.registry, self.profile.summarize)
+        summarized = self.executor.summarize(todo, english, self.registry, self.profile.summarize)
         for r in admitted:
             if not isinstance(r, Segmented):
                 yield r
@@ -249,10 +252,9 @@ class Pipeline:
             yield tr if isinstance(tr, Failure) else sm if isinstance(sm, Failure) else self._brief(r, tr, sm)
 
     def _brief(self, seg: Segmented, tr: Translated, sm: Summarized | None) -> Brief:
-        models = {
-            "translate": self.registry.get(seg.translator).info() if seg.translator else None,
-            "summarize": self.registry.get(self.profile.summarize).info() if sm is not None else None,
-        }
+        info = self.executor.model_info
+        models = {"translate": info(self.registry, seg.translator) if seg.translator else None,
+                  "summarize": info(self.registry, self.profile.summarize) if sm is not None else None}
         timings = {"clean": int(seg.clean_seconds * 1000)}
         if seg.translator:
             timings["translate"] = int(tr.seconds * 1000)

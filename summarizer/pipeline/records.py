@@ -69,6 +69,21 @@ class Translated:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """One article's translation before the run's name spellings (what a remote worker returns).
+
+    Attributes:
+        outs: the Translation of each translated text, the title first unless derived.
+        glossary: glossary terms applied.
+        seconds: this article's share of the pooled translation time.
+    """
+
+    outs: tuple[Translation, ...]
+    glossary: tuple[Mapping[str, Any], ...] = ()
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
 class Summarized:
     """One article's summary and its share of the pooled summarisation time."""
 

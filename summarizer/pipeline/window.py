@@ -21,7 +21,7 @@ from ..steps.repair import TermUse, apply_glossary, retry_degenerate, unify_name
 from ..steps.summarize import Summarizer
 from ..steps.translate import Translator
 from ..types import Failure, Translation
-from .records import Segmented, Summarized, Translated
+from .records import Draft, Segmented, Summarized, Translated
 
 log = logging.getLogger("summarizer")
 R = TypeVar("R")
@@ -36,7 +36,7 @@ class WindowTools:
         memory: the translation memory backend.
         memory_stats: counters of memory hits and misses.
         glossary: terms to render exactly, or None.
-        names: the run's name spellings.
+        names: the run's name spellings (None on a remote worker: the driver applies them).
         fallback: the profile's fallback translation model, or None.
         retry: retry degenerate translations once (else only flag them).
     """
@@ -45,7 +45,7 @@ class WindowTools:
     memory: MemoryBackend
     memory_stats: MemoryStats
     glossary: Glossary | None
-    names: NameBook
+    names: NameBook | None
     fallback: str | None = None
     retry: bool = True
 
@@ -84,26 +84,47 @@ def _failure(seg: Segmented, error: str, stage: str) -> Failure:
     return Failure(seg.article.ref, error, stage, id=seg.id, fingerprint=seg.fingerprint)
 
 
-def _untranslated(seg: Segmented) -> Translated:
-    english = tuple(s.text for s in seg.sentences)
-    return Translated(english=english, translations=(None,) * len(english), title_en=seg.title)
+def group_order(segs: Sequence[Segmented]) -> dict[tuple[str, str], list[Segmented]]:
+    """The articles to translate, grouped per (model, language) in order of first appearance."""
+    groups: dict[tuple[str, str], list[Segmented]] = {}
+    for seg in segs:
+        if seg.translator is not None:
+            groups.setdefault((seg.translator, seg.language), []).append(seg)
+    return groups
 
 
 def translate_window(segs: Sequence[Segmented], tools: WindowTools) -> dict[str, Translated | Failure]:
     """Translate the articles of a window, pooled per (model, language); one record per article id."""
-    results: dict[str, Translated | Failure] = {}
-    groups: dict[tuple[str, str], list[Segmented]] = {}
-    for seg in segs:
-        if seg.translator is None:
-            results[seg.id] = _untranslated(seg)
-        else:
-            groups.setdefault((seg.translator, seg.language), []).append(seg)
-    for (name, lang), members in groups.items():
+    return finish_window(segs, draft_window(segs, tools), tools.names)
+
+
+def draft_window(segs: Sequence[Segmented], tools: WindowTools) -> dict[str, Draft | Failure]:
+    """The model work of a window's translation (translate, retry, fallback, glossary), without the
+    run-wide name spellings: what a remote worker does (see finish_window)."""
+    drafts: dict[str, Draft | Failure] = {}
+    for (name, lang), members in group_order(segs).items():
         try:
-            results.update(_translate_group(name, lang, members, tools))
+            drafts.update(_draft_group(name, lang, members, tools))
         except ModelUnavailable as exc:
-            results.update({seg.id: _failure(seg, str(exc), "translate") for seg in members})
+            drafts.update({seg.id: _failure(seg, str(exc), "translate") for seg in members})
+    return drafts
+
+
+def finish_window(segs: Sequence[Segmented], drafts: Mapping[str, Draft | Failure],
+                  names: NameBook | None) -> dict[str, Translated | Failure]:
+    """Give names the run's spelling, article by article in the order the drafts were made, and
+    assemble each article's record. Runs where the run's name book lives (the driver)."""
+    results: dict[str, Translated | Failure] = {seg.id: _untranslated(seg) for seg in segs if seg.translator is None}
+    for members in group_order(segs).values():
+        for seg in members:
+            draft = drafts[seg.id]
+            results[seg.id] = draft if isinstance(draft, Failure) else _finish(seg, draft, names)
     return results
+
+
+def _untranslated(seg: Segmented) -> Translated:
+    english = tuple(s.text for s in seg.sentences)
+    return Translated(english=english, translations=(None,) * len(english), title_en=seg.title)
 
 
 def _cached(tools: WindowTools, name: str) -> CachedTranslator:
@@ -120,8 +141,7 @@ def _fallback(tools: WindowTools, name: str) -> tuple[CachedTranslator | None, s
         return None, None
 
 
-def _translate_group(name: str, lang: str, members: list[Segmented],
-                     tools: WindowTools) -> dict[str, Translated | Failure]:
+def _draft_group(name: str, lang: str, members: list[Segmented], tools: WindowTools) -> dict[str, Draft | Failure]:
     started = time.perf_counter()
     translator = _cached(tools, name)
     fallback, fallback_name = _fallback(tools, name)
@@ -134,33 +154,44 @@ def _translate_group(name: str, lang: str, members: list[Segmented],
     outs = per_article(members, translate, "translate", sizes=lambda seg: len(seg.to_translate()))
     elapsed = time.perf_counter() - started
     total = sum(seg.weight() for seg in members)
-    results: dict[str, Translated | Failure] = {}
+    drafts: dict[str, Draft | Failure] = {}
     for seg, out in zip(members, outs):
         if isinstance(out, Failure):
-            results[seg.id] = out
+            drafts[seg.id] = out
         else:
-            results[seg.id] = _finish(seg, translator, lang, list(out), tools, elapsed * seg.weight() / total)
-    return results
+            drafts[seg.id] = _glossary(seg, translator, lang, list(out), tools, elapsed * seg.weight() / total)
+    return drafts
 
 
-def _finish(seg: Segmented, translator: CachedTranslator, lang: str, outs: list[Translation],
-            tools: WindowTools, seconds: float) -> Translated:
-    """Glossary and name spelling, sentence by sentence in input order; then the article's record."""
-    sources = seg.to_translate()
-    indices = ([-1] if not seg.title_derived else []) + [s.i for s in seg.sentences if s.translate]
+def _indices(seg: Segmented) -> list[int]:
+    """The sentence index of each translated text (-1: the title)."""
+    return ([-1] if not seg.title_derived else []) + [s.i for s in seg.sentences if s.translate]
+
+
+def _glossary(seg: Segmented, translator: CachedTranslator, lang: str, outs: list[Translation],
+              tools: WindowTools, seconds: float) -> Draft:
+    """Glossary terms, text by text in input order (the model aligns them)."""
     uses: dict[str, TermUse] = {}
-    changes: list[dict] = []
-    for k, (source, index) in enumerate(zip(sources, indices)):
-        if tools.glossary is not None:
+    if tools.glossary is not None:
+        for k, (source, index) in enumerate(zip(seg.to_translate(), _indices(seg))):
             outs[k] = apply_glossary(tools.glossary, translator, lang, source, outs[k], index, uses)
-        outs[k] = unify_names(tools.names, source, outs[k], index, changes)
+    return Draft(outs=tuple(outs), glossary=tuple(vars(u) for u in uses.values()), seconds=seconds)
+
+
+def _finish(seg: Segmented, draft: Draft, names: NameBook | None) -> Translated:
+    """Name spellings, text by text in input order; then the article's record."""
+    outs: list[Translation] = list(draft.outs)
+    changes: list[dict] = []
+    if names is not None:
+        for k, (source, index) in enumerate(zip(seg.to_translate(), _indices(seg))):
+            outs[k] = unify_names(names, source, outs[k], index, changes)
     title_en = None if seg.title_derived else outs.pop(0).text
     it = iter(outs)
     translations = tuple(next(it) if s.translate else None for s in seg.sentences)
     english = tuple(t.text if t is not None else s.text for s, t in zip(seg.sentences, translations))
     return Translated(english=english, translations=translations,
                       title_en=english[0] if title_en is None else title_en,
-                      glossary=tuple(vars(u) for u in uses.values()), names_unified=tuple(changes), seconds=seconds)
+                      glossary=draft.glossary, names_unified=tuple(changes), seconds=draft.seconds)
 
 
 def summarize_window(segs: Sequence[Segmented], english: Mapping[str, Sequence[str]], registry: ModelRegistry,

@@ -69,10 +69,24 @@ def build_pipeline(settings: RunSettings) -> Pipeline:
     config = load_config(settings.models)
     registry = ModelRegistry(config, device=settings.device, engine=settings.engine, threads=settings.threads,
                              compute_type=settings.compute_type, download_progress=settings.download_progress)
-    options = PipelineOptions(window_articles=settings.window, strict=settings.strict,
-                              retry_degenerate=settings.retry)
+    window = settings.window or (256 if settings.executor == "ray" else 32)
+    options = PipelineOptions(window_articles=window, strict=settings.strict, retry_degenerate=settings.retry)
     glossary = Glossary.load(settings.glossary) if settings.glossary else None
-    return Pipeline(config, settings.profile, registry=registry, glossary=glossary, options=options)
+    profile = config.profile(settings.profile)
+    executor = _ray_executor(settings, config.source, profile.fallback) if settings.executor == "ray" else None
+    return Pipeline(config, settings.profile, registry=registry, glossary=glossary, options=options, executor=executor)
+
+
+def _ray_executor(settings: RunSettings, models: Path, fallback: str | None) -> Any:
+    from .ray_exec import RayExecutor, RaySettings, WorkerSpec
+
+    spec = WorkerSpec(models=str(Path(models).resolve()), engine=settings.engine, device=settings.device,
+                      compute_type=settings.compute_type, threads=max(1, int(settings.cpus_per_actor)),
+                      glossary=str(Path(settings.glossary).resolve()) if settings.glossary else None,
+                      retry=settings.retry, fallback=fallback,
+                      faults={k: v for k, v in os.environ.items() if k == "SUMMARIZER_CRASH_ONCE"})
+    return RayExecutor(RaySettings(address=settings.ray_address, actors=settings.actors,
+                                   cpus_per_actor=settings.cpus_per_actor, gpus_per_actor=settings.gpus_per_actor), spec)
 
 
 def run_folder(settings: RunSettings, observer: RunObserver | None = None,
@@ -141,6 +155,8 @@ def _run(settings: RunSettings, observer: RunObserver, outdir: OutputDir, store:
         stopper.restore()
         report.interrupted = report.interrupted or stopper.signal
         _finish(settings, outdir, store, report, pipeline)
+        if pipeline is not None:
+            pipeline.executor.close()
         observer.finished(report)
 
 
@@ -197,12 +213,10 @@ def _finish(settings: RunSettings, outdir: OutputDir, store: Store, report: RunR
     """Bring briefs.jsonl up to date, write the digest and the report, record how the run ended."""
     store.set_synced(outdir.flush_replacements(store.unsynced()))
     if pipeline is not None:
-        loaded = pipeline.registry.loaded()
-        report.models = {name: {**m.info(), "calls": m.engine.stats.calls, "sequences": m.engine.stats.sequences,
-                                "notes": m.notes} for name, m in loaded.items()}
+        report.models = pipeline.executor.models_report(pipeline.registry)
         stats = pipeline.memory_stats
         report.extra["translation_memory"] = {"hits": stats.hits, "misses": stats.misses, "retries": stats.retries}
-        report.extra["model_calls"] = sum(m.engine.stats.calls for m in loaded.values())
+        report.extra["model_calls"] = sum(m["calls"] for m in report.models.values())
         report.extra["name_variants"] = pipeline.names.report()
     if settings.digest and report.error is None:
         report.extra["digest"] = [str(p) for p in write_day(outdir)]

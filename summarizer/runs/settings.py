@@ -31,6 +31,8 @@ class RunSettings:
             else "teaser"). Feed files on disk are read as they are.
         contact, delay, max_pages, concurrency, fetch_timeout, allow_private: politeness of
             fetching (see ingest.fetch.FetchSettings).
+        executor: "local" (this process) or "ray" (Ray actors; needs the `ray` extra).
+        ray_address, actors, cpus_per_actor, gpus_per_actor: see runs.ray_exec.RaySettings.
         download_progress: progress bars for model downloads (a terminal); else sizes are logged.
         handle_signals: SIGINT/SIGTERM stop the run gracefully (main thread only).
         retry_refs: run only these items (set by `retry_settings`).
@@ -48,7 +50,7 @@ class RunSettings:
     state: Optional[Path] = None
     force: bool = False
     wait: bool = False
-    window: int = 32
+    window: Optional[int] = None  # None: 32 articles locally, 256 on Ray (each window starts its actors)
     glossary: Optional[Path] = None
     strict: bool = False
     digest: bool = False
@@ -61,6 +63,11 @@ class RunSettings:
     concurrency: int = 4
     fetch_timeout: float = 20.0
     allow_private: bool = False
+    executor: str = "local"
+    ray_address: Optional[str] = None
+    actors: int = 2
+    cpus_per_actor: float = 1.0
+    gpus_per_actor: float = 0.0
     download_progress: bool = False
     handle_signals: bool = True
     retry_refs: list[str] = field(default_factory=list)

@@ -162,6 +162,18 @@ class Store:
                     found[key] = Translation(text=text, pieces=pieces, hit_limit=bool(hit), score=score)
         return found
 
+    def tm_rows(self, keys: Iterable[str]) -> list[tuple[str, str, Translation]]:
+        """Every stored translation of these sentence keys, under any model key."""
+        keys = list(dict.fromkeys(keys))
+        rows: list[tuple[str, str, Translation]] = []
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                rows += [(m, k, Translation(text=t, pieces=p, hit_limit=bool(h), score=s)) for m, k, t, p, h, s in
+                         self.db.execute("SELECT model_key, sentence_key, text, pieces, hit_limit, score FROM "
+                                         f"translations WHERE sentence_key IN ({','.join('?' * len(chunk))})", chunk)]
+        return rows
+
     def tm_put(self, model_key: str, items: Mapping[str, Translation]) -> None:
         """Store translations (one transaction)."""
         self.write("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",

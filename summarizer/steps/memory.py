@@ -28,6 +28,10 @@ class MemoryBackend(Protocol):
 
     def tm_put(self, model_key: str, items: Mapping[str, Translation]) -> None: ...
 
+    def tm_rows(self, keys: Iterable[str]) -> list[tuple[str, str, Translation]]:
+        """Every stored translation of these sentence keys, under any model key: (model key, key, it)."""
+        ...
+
 
 @dataclass
 class MemoryStats:
@@ -41,9 +45,10 @@ class MemoryStats:
 class MemoryTM:
     """In-process translation memory with a size bound (used when no SQLite store is given)."""
 
-    def __init__(self, capacity: int = 200_000) -> None:
+    def __init__(self, capacity: int = 200_000, rows: Iterable[tuple[str, str, Translation]] = ()) -> None:
         self.capacity = capacity
-        self._data: OrderedDict[tuple[str, str], Translation] = OrderedDict()
+        self._data: OrderedDict[tuple[str, str], Translation] = OrderedDict(((m, k), t) for m, k, t in rows)
+        self.added: list[tuple[str, str, Translation]] = []  # what was stored after the rows given here
 
     def tm_get(self, model_key: str, keys: Iterable[str]) -> dict[str, Translation]:
         """Stored translations of the given sentence keys (most recently used kept longest)."""
@@ -59,8 +64,15 @@ class MemoryTM:
         """Store translations; the least recently used go beyond the capacity."""
         for key, value in items.items():
             self._data[(model_key, key)] = value
+            self.added.append((model_key, key, value))
         while len(self._data) > self.capacity:
             self._data.popitem(last=False)
+        del self.added[:-self.capacity]
+
+    def tm_rows(self, keys: Iterable[str]) -> list[tuple[str, str, Translation]]:
+        """See MemoryBackend.tm_rows."""
+        wanted = set(keys)
+        return [(m, k, t) for (m, k), t in self._data.items() if k in wanted]
 
 
 def sentence_key(text: str) -> str:

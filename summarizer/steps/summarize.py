@@ -18,8 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ..faults import crash_point
-from ..models.batching import map_batched
-from ..models.engines.base import Generation
+from ..models.batching import plan_batches
+from ..models.engines.base import Generation, Job
 from ..models.registry import LoadedModel
 from ..types import Summary
 from .translate import clip, fit_pieces
@@ -106,14 +106,14 @@ class Summarizer:
         ids = [list(x) for x in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
         bounds = [self.bounds(len(x), f) for x, f in zip(ids, final)]
 
-        def run(batch: list[int]) -> list[Generation]:
-            low, high = bounds[batch[0]]  # one (min, max) per batch: a summary never depends on its batch-mates
-            outs = self.model.engine.generate([ids[i] for i in batch], max_new_tokens=high, min_new_tokens=low)
-            crash_point("summarize")
-            return [clip(g, high) for g in outs]
-
-        outs = map_batched(list(range(len(ids))), [len(x) for x in ids], run, self.spec.batch_tokens,
-                           self.spec.batch_size, keys=bounds)
+        plan = plan_batches([len(x) for x in ids], self.spec.batch_tokens, self.spec.batch_size, keys=bounds)
+        jobs = [Job(tuple(tuple(ids[i]) for i in batch), bounds[batch[0]][1], bounds[batch[0]][0]) for batch in plan]
+        results = self.model.engine.generate_many(jobs)  # one (min, max) per batch: no summary depends on its mates
+        crash_point("summarize")
+        outs: list[Generation] = [Generation(())] * len(ids)
+        for batch, generations in zip(plan, results):
+            for i, gen in zip(batch, generations):
+                outs[i] = clip(gen, bounds[i][1])
         decoded = self.tokenizer.batch_decode([list(g.ids) for g in outs], skip_special_tokens=True)
         return [(" ".join(text.split()), gen) for text, gen in zip(decoded, outs)]
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ..faults import crash_point
-from ..models.batching import map_batched
-from ..models.engines.base import Generation, GenerationSettings
+from ..models.batching import plan_batches
+from ..models.engines.base import Generation, GenerationSettings, Job
 from ..models.registry import LoadedModel
 from ..types import Translation
 
@@ -152,16 +152,14 @@ class Translator:
         cap = self.model.max_output_tokens
 
         budgets = [output_budget(len(x), self.spec.output_ratio, cap) for x in ids]
-
-        def run(batch: list[int]) -> list[Generation]:
-            budget = budgets[batch[0]]  # one budget per batch (see output_budget)
-            outs = self.model.engine.generate([ids[i] for i in batch], max_new_tokens=budget + len(prefix),
-                                              prefix=prefix, settings=settings)
-            crash_point("translate")
-            return [clip(g, budget) for g in outs]
-
-        outs = map_batched(list(range(len(ids))), [len(x) for x in ids], run, self.spec.batch_tokens,
-                           self.spec.batch_size, keys=budgets)
+        plan = plan_batches([len(x) for x in ids], self.spec.batch_tokens, self.spec.batch_size, keys=budgets)
+        jobs = [Job(tuple(tuple(ids[i]) for i in batch), budgets[batch[0]] + len(prefix)) for batch in plan]
+        results = self.model.engine.generate_many(jobs, prefix=prefix, settings=settings)
+        crash_point("translate")
+        outs: list[Generation] = [Generation(())] * len(ids)
+        for batch, generations in zip(plan, results):  # one budget per batch (see output_budget)
+            for i, gen in zip(batch, generations):
+                outs[i] = clip(gen, budgets[i])
         texts_out = self.tokenizer.batch_decode([list(g.ids) for g in outs], skip_special_tokens=True)
         grouped: list[list[tuple[str, Generation]]] = [[] for _ in texts]
         for owner, text, gen in zip(owners, texts_out, outs):

@@ -92,6 +92,22 @@ class Generation:
     hit_limit: bool = False
 
 
+@dataclass(frozen=True)
+class Job:
+    """One batch to generate: source ids and its output length bounds (prefix included)."""
+
+    batch: tuple[tuple[int, ...], ...]
+    max_new_tokens: int
+    min_new_tokens: int = 0
+
+
+def generate_each(engine: Any, jobs: Sequence[Job], prefix: Sequence[int] = (),
+                  settings: GenerationSettings | None = None) -> list[list[Generation]]:
+    """Run jobs one after the other (an engine without concurrent batches)."""
+    return [engine.generate(job.batch, max_new_tokens=job.max_new_tokens, min_new_tokens=job.min_new_tokens,
+                            prefix=prefix, settings=settings) for job in jobs]
+
+
 class Engine(Protocol):
     """A loaded seq2seq model that generates from token ids."""
 
@@ -113,6 +129,14 @@ class Engine(Protocol):
             min_new_tokens: fewest tokens before EOS is allowed.
             prefix: forced first target tokens (NLLB language code).
             settings: override of the engine's settings (e.g. a stronger retry).
+        """
+        ...
+
+    def generate_many(self, jobs: Sequence[Job], prefix: Sequence[int] = (),
+                      settings: GenerationSettings | None = None) -> list[list[Generation]]:
+        """Generate several batches (each with its own length bounds); results in job order.
+
+        An engine may decode several at once (CTranslate2 with inter_threads > 1).
         """
         ...
 

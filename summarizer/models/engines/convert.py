@@ -14,6 +14,8 @@ import hashlib
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -46,6 +48,21 @@ def ct2_folder_for(spec: ModelSpec, hf_folder: Path, revision: str, quantization
 def is_converted(folder: Path) -> bool:
     """A finished conversion (marker written last)."""
     return (folder / DONE).is_file() and (folder / "model.bin").is_file()
+
+
+CONVERTER = ("import sys\n"
+             "from ctranslate2.converters import TransformersConverter\n"
+             "TransformersConverter(sys.argv[1], low_cpu_mem_usage=True).convert(sys.argv[2], quantization=sys.argv[3], "
+             "force=True)\n")
+
+
+def _run_converter(hf_folder: Path, output: Path, quantization: str) -> None:
+    """Convert in a child process: torch and transformers (and their memory) never enter this one."""
+    proc = subprocess.run([sys.executable, "-c", CONVERTER, str(hf_folder), str(output), quantization],
+                          capture_output=True, text=True, env={**os.environ, "TOKENIZERS_PARALLELISM": "false"})
+    if proc.returncode != 0:
+        lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
+        raise RuntimeError(lines[-1] if lines else f"the converter exited with code {proc.returncode}")
 
 
 def _failure_marker(target: Path) -> Path:
@@ -95,14 +112,11 @@ def _convert_locked(spec: ModelSpec, hf_folder: Path, revision: str, quantizatio
     for stale in target.parent.glob(f".{target.name}.*"):  # left by a killed conversion
         if stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
-    from ctranslate2.converters import TransformersConverter
-
     log.info("converting model '%s' to CTranslate2 (%s), once; cached in %s", spec.name, quantization, target)
     started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        TransformersConverter(str(hf_folder), low_cpu_mem_usage=True).convert(
-            str(tmp / "model"), quantization=quantization, force=True)
+        _run_converter(hf_folder, tmp / "model", quantization)
         (tmp / "model" / DONE).write_text(f"{spec.ref} {revision} {quantization}\n", encoding="utf-8")
         if target.exists():
             shutil.rmtree(target)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .base import EngineStats, Generation, GenerationSettings, effective_prefix, release_memory
+from .base import EngineStats, Generation, GenerationSettings, Job, effective_prefix, release_memory
 
 
 def cuda_available() -> bool:
@@ -56,13 +56,14 @@ class Ct2Engine:
         settings: decoding settings.
         device: "cpu" or "cuda".
         compute_type: CTranslate2 compute type.
-        threads: CPU threads for one batch (intra_threads); batches run one at a time.
+        threads: CPU threads in all.
+        parallel: batches decoded at once (inter_threads); each gets threads // parallel threads.
     """
 
     name = "ctranslate2"
 
     def __init__(self, model_dir: Path, tokenizer: Any, settings: GenerationSettings, device: str = "cpu",
-                 compute_type: str = "int8", threads: int | None = None) -> None:
+                 compute_type: str = "int8", threads: int | None = None, parallel: int = 1) -> None:
         import ctranslate2
 
         self.device = device
@@ -72,7 +73,8 @@ class Ct2Engine:
         self.translator = ctranslate2.Translator(
             str(model_dir), device=device.split(":")[0],
             device_index=int(device.split(":")[1]) if ":" in device else 0, compute_type=compute_type,
-            inter_threads=1, intra_threads=threads or os.cpu_count() or 0)
+            inter_threads=max(1, parallel), intra_threads=max(1, (threads or os.cpu_count() or 1) // max(1, parallel)))
+        self.parallel = max(1, parallel)
         self.target_vocab = _target_vocabulary(Path(model_dir))
         self.stats = EngineStats()
 
@@ -91,31 +93,42 @@ class Ct2Engine:
         rows = result.attention[0][len(prefix):len(prefix) + len(target)]
         return [max(range(len(row)), key=row.__getitem__) for row in rows]
 
+    def _options(self, settings: GenerationSettings, prefix: tuple[int, ...], size: int) -> dict[str, Any]:
+        # a token the converted vocabulary lacks can never be produced: nothing to suppress
+        suppress = [toks for toks in (self._tokens(seq) for seq in settings.bad_words_ids)
+                    if all(t in self.target_vocab for t in toks)] or None
+        return dict(target_prefix=[self._tokens(prefix)] * size if prefix else None, beam_size=settings.num_beams,
+                    length_penalty=settings.length_penalty, repetition_penalty=settings.repetition_penalty,
+                    no_repeat_ngram_size=settings.no_repeat_ngram_size, return_scores=True,
+                    suppress_sequences=suppress, max_batch_size=0)
+
+    def _result(self, result: Any, prefix: tuple[int, ...], max_new_tokens: int) -> Generation:
+        tokens = result.hypotheses[0]
+        ids = self.tokenizer.convert_tokens_to_ids(tokens)
+        score = float(result.scores[0]) if result.scores else None
+        return Generation(ids=tuple(ids[len(prefix):]), score=score, hit_limit=len(ids) >= max_new_tokens)
+
     def generate(self, batch: Sequence[Sequence[int]], *, max_new_tokens: int, min_new_tokens: int = 0,
                  prefix: Sequence[int] = (), settings: GenerationSettings | None = None) -> list[Generation]:
         """See Engine.generate. The length limits count the forced prefix, as on torch."""
         if not batch:
             return []
+        return self.generate_many([Job(tuple(tuple(x) for x in batch), max_new_tokens, min_new_tokens)], prefix,
+                                  settings)[0]
+
+    def generate_many(self, jobs: Sequence[Job], prefix: Sequence[int] = (),
+                      settings: GenerationSettings | None = None) -> list[list[Generation]]:
+        """See Engine.generate_many: every batch is submitted at once, `parallel` of them decode together."""
         settings = settings or self.settings
-        started = time.perf_counter()
         prefix = effective_prefix(prefix, settings)
-        target_prefix = [self._tokens(prefix)] * len(batch) if prefix else None
-        # a token the converted vocabulary lacks can never be produced: nothing to suppress
-        suppress = [toks for toks in (self._tokens(seq) for seq in settings.bad_words_ids)
-                    if all(t in self.target_vocab for t in toks)] or None
-        results = self.translator.translate_batch(
-            [self._tokens(ids) for ids in batch], target_prefix=target_prefix, beam_size=settings.num_beams,
-            length_penalty=settings.length_penalty, repetition_penalty=settings.repetition_penalty,
-            no_repeat_ngram_size=settings.no_repeat_ngram_size, max_decoding_length=max_new_tokens,
-            min_decoding_length=min_new_tokens, return_scores=True, suppress_sequences=suppress,
-            max_batch_size=0)
-        out = []
-        for result in results:
-            tokens = result.hypotheses[0]
-            ids = self.tokenizer.convert_tokens_to_ids(tokens)
-            hit_limit = len(ids) >= max_new_tokens
-            score = float(result.scores[0]) if result.scores else None
-            out.append(Generation(ids=tuple(ids[len(prefix):]), score=score, hit_limit=hit_limit))
+        started = time.perf_counter()
+        pending = [self.translator.translate_batch(
+            [self._tokens(ids) for ids in job.batch], max_decoding_length=job.max_new_tokens,
+            min_decoding_length=job.min_new_tokens, asynchronous=True, **self._options(settings, prefix, len(job.batch)))
+            for job in jobs]
+        outs = [[self._result(r.result(), prefix, job.max_new_tokens) for r in results]
+                for job, results in zip(jobs, pending)]
         release_memory()
-        self.stats.record(batch, out, time.perf_counter() - started)
-        return out
+        for job, out in zip(jobs, outs):
+            self.stats.record(job.batch, out, (time.perf_counter() - started) / max(1, len(jobs)))
+        return outs

@@ -6,7 +6,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .base import EngineStats, Generation, GenerationSettings, effective_prefix, release_memory
+from .base import EngineStats, Generation, GenerationSettings, Job, effective_prefix, generate_each, release_memory
 
 
 def quiet_transformers() -> None:
@@ -161,3 +161,7 @@ class TorchEngine:
         self.stats.record(batch, results, time.perf_counter() - started)
         return results
 
+    def generate_many(self, jobs: Sequence[Job], prefix: Sequence[int] = (),
+                      settings: GenerationSettings | None = None) -> list[list[Generation]]:
+        """See Engine.generate_many (one batch at a time)."""
+        return generate_each(self, jobs, prefix, settings)
