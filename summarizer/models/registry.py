@@ -127,6 +127,13 @@ class ModelRegistry:
         """Models loaded so far."""
         return dict(self._loaded)
 
+    def release(self, task: str) -> None:
+        """Free the memory of the loaded models of one task until their next use (see Engine.release)."""
+        with self._lock:
+            for model in self._loaded.values():
+                if model.spec.task == task:
+                    model.engine.release()
+
     def get(self, name: str) -> LoadedModel:
         """Load (once) and return a model by registry name.
 

@@ -50,6 +50,7 @@ class LocalExecutor:
 
     def summarize(self, segs: Sequence[Segmented], english: Mapping[str, Sequence[str]], registry: ModelRegistry,
                   model: str) -> dict[str, Summarized | Failure]:
+        registry.release("translate")  # the translators' memory is the summariser's while it works
         return summarize_window(segs, english, registry, model)
 
     def model_info(self, registry: ModelRegistry, name: str) -> dict[str, Any]:

@@ -104,3 +104,15 @@ def test_conversion_is_cached(tiny_config, tmp_path, monkeypatch):
     assert convert(spec, spec.path, "local", "int8") == first
     assert (first / "model.bin").stat().st_mtime_ns == mtime
     assert ct2_folder_for(spec, spec.path, "local", "float32") != first
+
+
+def test_a_released_model_reloads_and_decodes_the_same(ct2_registry, registry):
+    name = "tiny-marian-ar-en"
+    model = ct2_registry.get(name)
+    batch, _ = _inputs(model, name)
+    before = model.engine.generate(batch, max_new_tokens=12)
+    ct2_registry.release("translate")
+    assert not model.engine.translator.model_is_loaded  # its memory is free while the summariser works
+    ct2_registry.release("summarize")  # nothing of that task loaded: nothing happens
+    assert model.engine.generate(batch, max_new_tokens=12) == before and model.engine.translator.model_is_loaded
+    registry.get(name).engine.release()  # torch keeps its weights: a no-op, not an error

@@ -61,3 +61,23 @@ def test_every_sequence_is_decoded_to_its_own_limits(shipped):
     assert summarizer.engine.calls
     for batch, max_new, min_new in summarizer.engine.calls:  # a final pass or a map pass: one (min, max) for all
         assert any(all(bounds(len(ids), final) == (min_new, max_new) for ids in batch) for final in (True, False))
+
+
+def test_translators_free_their_memory_while_the_summariser_works(shipped, monkeypatch):
+    """Peak memory is one model's, not both: the translators are unloaded before summaries begin,
+    and reloaded by the next window's translations (same output: see the test above)."""
+    config, registry = shipped
+    translator, summarizer = registry.get("tiny-marian-ar-en").engine, registry.get("tiny-bart").engine
+    loaded_during_summaries: list[bool] = []
+    for method in ("generate", "generate_many"):
+        real = getattr(summarizer, method)
+
+        def spy(*args, _real=real, **kwargs):
+            loaded_during_summaries.append(translator.translator.model_is_loaded)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(summarizer, method, spy)
+    _brief_of(config, registry, OTHERS[:2] + [SHORT])
+    assert loaded_during_summaries and not any(loaded_during_summaries)
+    _brief_of(config, registry, [SHORT])  # the next run's translations reload it
+    assert translator.stats.calls > 0

@@ -51,3 +51,24 @@ def test_outputs_get_the_permissions_of_any_file_the_user_creates(tmp_path, umas
     for name in ("new.json", "old.json"):
         assert oct((tmp_path / name).stat().st_mode & 0o777) == oct(mode), name
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+def test_the_folder_is_synced_after_each_rename(tmp_path, monkeypatch):
+    """A power cut keeps what a kill keeps: the file's data, then the rename, then its folder are synced."""
+    from summarizer.runs import atomic
+
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", "folder" if os.path.isdir(f"/proc/self/fd/{fd}") else "file"))
+        real_fsync(fd)
+
+    def replace(src, dst) -> None:
+        events.append(("rename", os.path.basename(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    atomic.atomic_write(tmp_path / "brief.json", "{}")
+    assert events == [("fsync", "file"), ("rename", "brief.json"), ("fsync", "folder")]

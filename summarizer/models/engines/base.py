@@ -140,6 +140,10 @@ class Engine(Protocol):
         """
         ...
 
+    def release(self) -> None:
+        """Free what the model holds until its next use, where the engine can (it reloads itself)."""
+        ...
+
 
 @functools.lru_cache(maxsize=1)
 def _malloc_trim():

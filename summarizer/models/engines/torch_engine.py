@@ -165,3 +165,6 @@ class TorchEngine:
                       settings: GenerationSettings | None = None) -> list[list[Generation]]:
         """See Engine.generate_many (one batch at a time)."""
         return generate_each(self, jobs, prefix, settings)
+
+    def release(self) -> None:
+        """Nothing: a torch model keeps its weights (reloading them costs more than they weigh)."""
