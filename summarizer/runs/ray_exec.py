@@ -26,7 +26,7 @@ from ..models.registry import ModelRegistry
 from ..pipeline.records import Segmented, Summarized, Translated
 from ..pipeline.window import WindowTools, finish_window
 from ..steps.memory import sentence_key
-from ..types import Failure
+from ..types import Failure, Translation
 from .raywork import WorkerSpec, draft_batch, summary_batch
 
 EXTRA = "pip install 'summarizer[ray]'"
@@ -180,8 +180,8 @@ class RayExecutor:
             self.ray.shutdown()
 
 
-class DraftWorker:
-    """A Ray actor: builds the models once, drafts the translations of a batch of articles."""
+class _Worker:
+    """A Ray actor: builds its models once (from paths, never pickled), then works batch after batch."""
 
     SPEC: WorkerSpec  # set on the class the executor maps with
 
@@ -190,26 +190,22 @@ class DraftWorker:
         self.registry = self.spec.registry()
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[bytes]]:
-        out = []
-        for payload in batch["payload"]:
-            segs, rows = pickle.loads(payload)
-            out.append(pickle.dumps(draft_batch(self.spec, self.registry, segs, rows)))
-        return {"result": out}
+        return {"result": [pickle.dumps(self.work(*pickle.loads(payload))) for payload in batch["payload"]]}
+
+    def work(self, *args: Any) -> dict[str, Any]:
+        raise NotImplementedError
 
 
-class SummaryWorker:
-    """A Ray actor: builds the summariser once, summarises a batch of articles."""
+class DraftWorker(_Worker):
+    """Drafts the translations of a batch of articles."""
 
-    SPEC: WorkerSpec  # set on the class the executor maps with
+    def work(self, segs: Sequence[Segmented], rows: Sequence[tuple[str, str, Translation]]) -> dict[str, Any]:
+        return draft_batch(self.spec, self.registry, segs, rows)
 
-    def __init__(self) -> None:
-        self.spec = self.SPEC
-        self.registry = self.spec.registry()
 
-    def __call__(self, batch: dict[str, Any]) -> dict[str, list[bytes]]:
-        out = []
-        for payload in batch["payload"]:
-            segs, english, model = pickle.loads(payload)
-            out.append(pickle.dumps(summary_batch(self.spec, self.registry, segs, english, model)))
-        return {"result": out}
+class SummaryWorker(_Worker):
+    """Summarises a batch of articles."""
+
+    def work(self, segs: Sequence[Segmented], english: Mapping[str, Sequence[str]], model: str) -> dict[str, Any]:
+        return summary_batch(self.spec, self.registry, segs, english, model)
 

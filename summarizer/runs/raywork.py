@@ -85,7 +85,6 @@ def summary_batch(spec: WorkerSpec, registry: ModelRegistry, segs: Sequence[Segm
                   english: Mapping[str, Sequence[str]], model: str) -> dict[str, Any]:
     """Summaries of a batch: {"summaries": {id: Summarized | Failure}, "models": ...}."""
     crash_once("actor")
-    registry.release("translate")  # as in a local run: one model's memory at a time
     try:
         summaries: dict[str, Any] = summarize_window(segs, english, registry, model)
     except Exception as exc:  # noqa: BLE001 - failure rows, never a failed job
