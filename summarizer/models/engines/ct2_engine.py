@@ -81,6 +81,11 @@ class Ct2Engine:
     def release(self) -> None:
         """Free the model's memory until its next use, which reloads it from its folder (well under a
         second from the page cache). The pipeline releases translators while the summariser works."""
+        deadline = time.monotonic() + 5.0
+        # CTranslate2 ignores unload_model while a batch still counts as active, which lasts a moment
+        # after its result is read: wait for the workers to be idle first
+        while self.translator.num_active_batches and time.monotonic() < deadline:
+            time.sleep(0.001)
         if self.translator.model_is_loaded:
             self.translator.unload_model()
             release_memory()
