@@ -51,7 +51,7 @@ class Article:
 
 
 # Failure.stage values: where an item stopped, and why it has no brief.
-FAILURE_STAGES = ("ingest", "clean", "route", "duplicate", "state", "translate", "summarize", "render")
+FAILURE_STAGES = ("ingest", "deferred", "clean", "route", "duplicate", "state", "translate", "summarize", "render")
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,9 @@ class Failure:
     Attributes:
         ref: where it came from (see Article.ref).
         error: one-line reason, written for the user.
-        stage: where it stopped (FAILURE_STAGES): ingest, clean, route (no model for its
-            language), duplicate (same body earlier in the run), state (already done),
+        stage: where it stopped (FAILURE_STAGES): ingest, deferred (left for the next run: its
+            host asks for a longer Crawl-delay than the tool waits, or its robots.txt could not be
+            read), clean, route (no model for its language), duplicate (same body earlier in the run), state (already done),
             translate, summarize, render.
         status: "failed" (counts toward exit code 1) or "skipped" (said, not an error).
         id: the article id when it was known.

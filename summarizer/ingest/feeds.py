@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..text.display import display_url
 from ..types import Article, Failure
 from .formats import looks_like_html
 from .html import html_to_text
@@ -65,7 +66,8 @@ def read_feed(text: str | bytes) -> ParsedFeed:
 def entry_article(entry: FeedEntry, feed: ParsedFeed, ref: str, path: str | None, site: str | None = None,
                   language: str | None = None) -> Article:
     """The Article a feed entry's own text makes (the feed's markup is already gone: extracted)."""
-    return Article(ref=ref, text=entry.text, title=entry.title, path=path, url=entry.link, site=site or feed.title,
+    return Article(ref=ref, text=entry.text, title=entry.title, path=path, url=display_url(entry.link),
+                   site=site or feed.title,
                    published_raw=entry.published, language=language or feed.language, author=entry.author,
                    format=feed.kind, meta={"feed_id": entry.guid} if entry.guid else {}, extracted=True)
 

@@ -1,29 +1,41 @@
-"""Daily feeds for real: each item followed to its article, politely, once.
+"""Daily feeds for real: each item followed to its article, politely, once, and no item stops a run.
 
-`FeedReader.open` fetches every feed (a conditional GET: a 304 costs nothing), normalises item
-URLs (courlan: host lower-cased, tracking parameters and fragments dropped), and leaves out, before
-any page request, items the state already has done and items another feed of the run already
-brought. `FeedReader.articles` then yields one Article (or Failure) per item, in order, while a
-small thread pool fetches the next pages ahead. An item whose feed text is short (a teaser) is
-fetched from its link and read like any page (trafilatura, JSON-LD fallback); when that fails,
-the brief is made from the feed text, flagged `teaser_only`, and the reason is kept.
+`FeedReader.open` fetches every feed (a conditional GET: a 304 costs nothing), reads item URLs
+strictly (ingest.urls: tracking parameters and fragments dropped, every other parameter kept) and
+leaves out, before any page request, items the state already has done and items another feed of
+the run already brought (a guid counts within its own feed only). At most `max_items` new items
+per feed are taken; the rest wait for the next run. `FeedReader.articles` then yields one Article
+(or Failure) per item as its page arrives: pages are fetched ahead by a pool that is fair across
+hosts (ingest.schedule), so a slow host holds back nobody else. An item whose feed text is short
+(a teaser) is fetched from its link and read like any page; when that fails, the brief is made from
+the feed text, flagged `teaser_only`, and the reason kept. Whatever goes wrong while reading one
+item (any exception) becomes that item's Failure; the run goes on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from ..errors import InputError
+from ..text.display import shown_link
 from ..types import Article, Failure
 from .encoding import decode_bytes
 from .feeds import FeedEntry, ParsedFeed, entry_article, read_feed
+from .feedstats import FeedStats
 from .fetch import FEED_TYPES, HTML_TYPES, FetchError, PoliteFetcher
+from .schedule import HostScheduler, Job
 from .sources import FeedSource
+from .urls import BadURL, clean_url, parse_url, url_key
 
+log = logging.getLogger("summarizer")
 FEED_SIZE_FACTOR = 20  # a feed holds many articles: it may be this many times the size cap of one
+DEFAULT_MAX_ITEMS = 200  # new items taken from one feed in one run; the rest wait for the next run
+
+__all__ = ["DEFAULT_MAX_ITEMS", "FeedReader", "FeedState", "FeedStats", "url_key"]
 
 
 class FeedState(Protocol):
@@ -35,42 +47,8 @@ class FeedState(Protocol):
     def keep_validators(self, feed_url: str, etag: str | None, last_modified: str | None) -> None:
         """Remember them once the run has handled every item of the feed."""
 
-    def known(self, url_key: str | None, guid: str | None) -> bool:
-        """Is this item done already (its brief written under the current pipeline)?"""
-
-
-def url_key(url: str | None) -> str | None:
-    """An item URL normalised for "seen before?" (lower-case host, no tracking parameters, no fragment)."""
-    if not url:
-        return None
-    from courlan import normalize_url
-
-    try:
-        return normalize_url(url, strict=True)
-    except (ValueError, AttributeError):
-        return url.strip()
-
-
-@dataclass
-class FeedStats:
-    """What happened to one feed in a run (the report's per-feed entry)."""
-
-    url: str
-    name: str | None = None
-    status: str = "fetched"  # fetched | not_modified | failed
-    error: str | None = None
-    items: int = 0
-    already_done: int = 0
-    duplicates: int = 0
-    new: int = 0
-    fetched: int = 0
-    teaser_only: int = 0
-    robots_disallowed: int = 0
-    failed: list[dict[str, str]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The entry as written in run-report.json."""
-        return dict(vars(self))
+    def known(self, url_key: str | None, guid: str | None, feed: str) -> bool:
+        """Is this item (by URL key, or by its guid within `feed`) done already?"""
 
 
 @dataclass(frozen=True)
@@ -81,6 +59,17 @@ class _Item:
     stats: FeedStats
     ref: str
     key: str | None
+    url: str | None  # what is fetched (None: no link, or one that is refused)
+    link_problem: str | None = None
+
+
+@dataclass(frozen=True)
+class _Page:
+    """A page read again on its own (`retry`), with where it came from."""
+
+    ref: str
+    url: str
+    origin: Mapping[str, Any]
 
 
 class FeedReader:
@@ -91,109 +80,222 @@ class FeedReader:
         state: the run's memory of feeds and items.
         follow: overrides every feed's `follow` when set.
         lookahead: pages fetched ahead of the pipeline.
+        max_items: most new items taken from one feed in one run.
     """
 
     def __init__(self, fetcher: PoliteFetcher, state: FeedState, follow: str | None = None,
-                 lookahead: int = 8) -> None:
+                 lookahead: int = 8, max_items: int = DEFAULT_MAX_ITEMS) -> None:
         self.fetcher, self.state, self.follow, self.lookahead = fetcher, state, follow, lookahead
+        self.max_items = max_items
         self.stats: list[FeedStats] = []
         self._seen: dict[str, str] = {}
+        self._origins: dict[str, dict[str, Any]] = {}
+        self._stats_of: dict[str, FeedStats] = {}
 
-    def open(self, sources: Sequence[FeedSource]) -> list[_Item | Article | Failure]:
-        """Fetch every feed and list its items: new ones, and Failures for those left out."""
-        out: list[_Item | Failure] = []
+    # -- feeds ----------------------------------------------------------------------------------
+    def open(self, sources: Sequence[FeedSource]) -> list[_Item | _Page | Article | Failure]:
+        """Fetch every feed (several hosts at once) and list its items: new ones, and Failures for those left out."""
         for source in sources:
-            stats = FeedStats(url=source.url, name=source.name)
-            self.stats.append(stats)
             if source.delay is not None or source.max_pages is not None:
                 self.fetcher.host_limits(source.url, source.delay, source.max_pages)
-            try:
-                fetched = self.fetcher.fetch(source.url, accept=FEED_TYPES + HTML_TYPES, page=False,
-                                             validators=self.state.validators(source.url),
-                                             max_bytes=self.fetcher.settings.max_bytes * FEED_SIZE_FACTOR)
-            except FetchError as exc:
-                stats.status, stats.error = "failed", str(exc)
-                out.append(Failure(source.url, f"feed not read: {exc}", "ingest"))
-                continue
-            if fetched.status == 304:
-                stats.status = "not_modified"
-                continue
-            if fetched.content_type in HTML_TYPES:  # a page given as an input, not a feed
-                self.stats.pop()
-                out.append(_page(fetched, source.url))
-                continue
-            try:
-                feed = read_feed(fetched.body)
-            except InputError as exc:
-                stats.status, stats.error = "failed", str(exc)
-                out.append(Failure(source.url, str(exc), "ingest"))
-                continue
-            stats.name = stats.name or feed.title
-            self.state.keep_validators(source.url, fetched.etag, fetched.last_modified)
-            out.extend(self._items(source, feed, stats))
+        with ThreadPoolExecutor(max_workers=max(1, self.fetcher.settings.concurrency)) as pool:
+            answers = list(pool.map(self._fetch_feed, sources))
+        out: list[_Item | _Page | Article | Failure] = []
+        for source, answer in zip(sources, answers):
+            out.extend(self._feed_items(source, answer))
         return out
+
+    def _fetch_feed(self, source: FeedSource):
+        try:
+            return self.fetcher.fetch(source.url, accept=FEED_TYPES + HTML_TYPES, page=False,
+                                      validators=self.state.validators(source.url),
+                                      max_bytes=self.fetcher.settings.max_bytes * FEED_SIZE_FACTOR)
+        except FetchError as exc:
+            return exc
+        except Exception as exc:
+            log.debug("feed fetch failed", exc_info=True)
+            return FetchError("network", f"{type(exc).__name__}: {exc}")
+
+    def _feed_items(self, source: FeedSource, answer) -> Iterator[_Item | Article | Failure]:
+        stats = FeedStats(url=source.url, name=source.name)
+        self.stats.append(stats)
+        if isinstance(answer, FetchError):
+            stats.status, stats.error = "failed", str(answer)
+            yield Failure(source.url, f"feed not read: {answer}", "ingest")
+            return
+        if answer.status == 304:
+            stats.status = "not_modified"
+            return
+        if answer.content_type in HTML_TYPES:  # a page given as an input, not a feed
+            self.stats.pop()
+            self._origins[source.url] = {"feed": source.url, "url": answer.final_url}
+            yield _page(answer, source.url)
+            return
+        try:
+            feed = read_feed(answer.body)
+        except Exception as exc:  # noqa: BLE001 - InputError, or whatever a hostile document provokes
+            stats.status, stats.error = "failed", str(exc) if isinstance(exc, InputError) else \
+                f"feed not readable: {type(exc).__name__}"
+            yield Failure(source.url, stats.error, "ingest")
+            return
+        stats.name = stats.name or feed.title
+        self.state.keep_validators(source.url, answer.etag, answer.last_modified)
+        yield from self._items(source, feed, stats)
 
     def _items(self, source: FeedSource, feed: ParsedFeed, stats: FeedStats) -> Iterator[_Item | Failure]:
         for entry in feed.entries:
             stats.items += 1
-            key = url_key(entry.link)
-            ref = key or f"{source.url}#{entry.k}"
-            seen = self._seen.get(key or "") or self._seen.get(f"guid:{entry.guid}" if entry.guid else "")
-            if seen:
-                stats.duplicates += 1
-                yield Failure(ref, f"skipped: duplicate of {seen} (the same item in another feed)", "duplicate",
-                              status="skipped")
+            try:
+                item = self._item(source, feed, entry, stats)
+            except Exception as exc:
+                log.debug("feed item failed", exc_info=True)
+                ref = f"{source.url}#{entry.k}"
+                self._track(ref, stats, {"feed": source.url, "url": None})
+                yield Failure(ref, f"feed item not readable: {type(exc).__name__}: {exc}"[:300], "ingest")
                 continue
-            for mark in (key, f"guid:{entry.guid}" if entry.guid else None):
-                if mark:
-                    self._seen[mark] = ref
-            if self.state.known(key, entry.guid):
-                stats.already_done += 1
-                yield Failure(ref, "skipped: already done (this feed item was read before)", "state",
-                              status="skipped")
-                continue
-            stats.new += 1
-            yield _Item(source, feed, entry, stats, ref, key)
+            if item is not None:
+                yield item
 
-    def articles(self, items: Iterable[_Item | Article | Failure]) -> Iterator[Article | Failure]:
-        """One Article or Failure per item, in order; pages are fetched ahead in a thread pool."""
-        pending: list = []
-        with ThreadPoolExecutor(max_workers=max(1, self.fetcher.settings.concurrency)) as pool:
-            for item in items:
-                pending.append(pool.submit(self._article, item) if isinstance(item, _Item) else item)
-                while len(pending) > self.lookahead:
-                    head = pending.pop(0)
-                    yield head.result() if hasattr(head, "result") else head
-            for head in pending:
-                yield head.result() if hasattr(head, "result") else head
+    def _item(self, source: FeedSource, feed: ParsedFeed, entry: FeedEntry, stats: FeedStats) -> _Item | Failure | None:
+        url = key = problem = None
+        if entry.link:
+            try:
+                url, key = clean_url(entry.link), url_key(entry.link)
+            except BadURL as exc:
+                problem = f"the item's link is not fetched: {exc}"
+        guid = f"guid:{source.url}\x1f{entry.guid}" if entry.guid else None
+        ref = key or f"{source.url}#{entry.k}"
+        seen = self._seen.get(key or "") or self._seen.get(guid or "")
+        if seen:
+            stats.duplicates += 1
+            return Failure(ref, f"skipped: duplicate of {seen} (the same item in another feed)", "duplicate",
+                           status="skipped")
+        if self.state.known(key, entry.guid, source.url):
+            stats.already_done += 1
+            return Failure(ref, "skipped: already done (this feed item was read before)", "state", status="skipped")
+        if stats.new >= self.max_items:
+            stats.deferred += 1  # unseen: the next run takes it
+            return None
+        for mark in (key, guid):
+            if mark:
+                self._seen[mark] = ref
+        stats.new += 1
+        self._track(ref, stats, {"feed": source.url, "url": url, "url_key": key, "guid": entry.guid})
+        return _Item(source, feed, entry, stats, ref, key, url, problem)
+
+    def _track(self, ref: str, stats: FeedStats, origin: dict[str, Any]) -> None:
+        self._origins[ref] = origin
+        self._stats_of[ref] = stats
+
+    # -- outcomes -------------------------------------------------------------------------------
+    def origin(self, ref: str) -> dict[str, Any] | None:
+        """Where an item of this run came from ({feed, url, url_key, guid}), for `retry`."""
+        return self._origins.get(ref)
+
+    def settle(self, ref: str, unfinished: bool) -> None:
+        """An item of this run is over: `unfinished` when it failed or was left for the next run."""
+        stats = self._stats_of.get(ref)
+        if stats is not None and unfinished:
+            stats.unfinished += 1
+
+    def complete_feeds(self) -> set[str]:
+        """Feeds whose every item went through this run: only their validators may be kept."""
+        return {s.url for s in self.stats if s.status == "fetched" and not s.unfinished and not s.deferred}
+
+    # -- items ----------------------------------------------------------------------------------
+    def pages(self, wanted: Iterable[tuple[str, Mapping[str, Any] | None]]) -> list[_Page | Failure]:
+        """Items of an earlier run to read again from their pages (`retry`), with the trust they had then."""
+        out: list[_Page | Failure] = []
+        for ref, origin in wanted:
+            if not origin or not origin.get("feed"):
+                out.append(Failure(ref, "no record of where this item came from (state of an older version): run "
+                                        "its feed again", "ingest"))
+            elif not origin.get("url"):
+                out.append(Failure(ref, "a feed item without a usable link cannot be read on its own; the next run "
+                                        "of its feed reads it again", "ingest"))
+            else:
+                self._origins[ref] = dict(origin)
+                out.append(_Page(ref, origin["url"], origin))
+        return out
+
+    def articles(self, items: Iterable[_Item | _Page | Article | Failure]) -> Iterator[Article | Failure]:
+        """One Article or Failure per item, as pages arrive (fairly across hosts, a few ahead)."""
+        jobs: list[Job[Article | Failure]] = []
+        for item in items:
+            if isinstance(item, (_Item, _Page)):
+                jobs.append(Job(self._host(item), lambda item=item: self._safely(item)))
+            else:
+                jobs.append(Job(None, lambda item=item: item))
+        scheduler = HostScheduler(self.fetcher.settings.concurrency, self.lookahead, self.fetcher.ready_in)
+        yield from scheduler.run(jobs)
+
+    def _host(self, item: _Item | _Page) -> str | None:
+        url = item.url if isinstance(item, _Page) else item.url if self._follows(item) else None
+        try:
+            return parse_url(url).host if url else None
+        except BadURL:
+            return None
+
+    def _follows(self, item: _Item) -> bool:
+        mode = self.follow or item.source.follow
+        short = len(item.entry.text.split()) < item.source.teaser_words
+        return mode == "always" or (mode == "teaser" and short)
+
+    def _safely(self, item: _Item | _Page) -> Article | Failure:
+        try:
+            return self._read_page(item) if isinstance(item, _Page) else self._article(item)
+        except Exception as exc:
+            log.debug("item failed", exc_info=True)
+            return Failure(item.ref, f"reading this item failed: {type(exc).__name__}: {exc}"[:300], "ingest")
 
     def _article(self, item: _Item) -> Article | Failure:
         source, entry = item.source, item.entry
         base = replace(entry_article(entry, item.feed, item.ref, None, site=source.name, language=source.language),
-                       meta=_meta(item))
-        mode = self.follow or source.follow
-        short = len(entry.text.split()) < source.teaser_words
-        if mode == "never" or (mode == "teaser" and not short) or not entry.link:
+                       url=item.url, meta=_meta(item))
+        if not self._follows(item) or not entry.link:
             return base if entry.text.strip() else Failure(item.ref, "feed item has no text and no link", "ingest")
+        if item.url is None:
+            return self._teaser(item, base, FetchError("refused", item.link_problem or "no link"))
         if source.delay is not None or source.max_pages is not None:
-            self.fetcher.host_limits(entry.link, source.delay, source.max_pages)
+            self.fetcher.host_limits(item.url, source.delay, source.max_pages)
         try:
-            page = self.fetcher.fetch(item.key or entry.link, accept=HTML_TYPES, origin=source.url)
+            page = self.fetcher.fetch(item.url, accept=HTML_TYPES, origin=source.url)
             item.stats.fetched += 1
             from .html import parse_html
 
             article = parse_html(decode_bytes(page.body)[0], item.ref, None, url=page.final_url)
-        except (FetchError, InputError) as exc:
+        except FetchError as exc:
+            if exc.kind == "deferred":
+                item.stats.deferred_pages += 1
+                return Failure(item.ref, f"skipped: {exc}", "deferred", status="skipped")
+            return self._teaser(item, base, exc)
+        except InputError as exc:
             return self._teaser(item, base, exc)
         return replace(article, title=article.title or entry.title, site=source.name or item.feed.title or article.site,
                        published_raw=article.published_raw or entry.published,
                        language=source.language or article.language or item.feed.language, meta=_meta(item))
 
+    def _read_page(self, page: _Page) -> Article | Failure:
+        try:
+            fetched = self.fetcher.fetch(page.url, accept=HTML_TYPES, origin=page.origin["feed"])
+        except FetchError as exc:
+            return Failure(page.ref, f"page not read: {exc}", "deferred" if exc.kind == "deferred" else "ingest",
+                           status="skipped" if exc.kind == "deferred" else "failed")
+        from .html import parse_html
+
+        try:
+            article = parse_html(decode_bytes(fetched.body)[0], page.ref, None, url=fetched.final_url)
+        except InputError as exc:
+            return Failure(page.ref, str(exc), "ingest")
+        item = {k: page.origin.get(k) for k in ("url_key", "guid")}
+        meta = {"feed": page.origin["feed"], "feed_item": item} if any(item.values()) else {}
+        return replace(article, meta=meta)
+
     def _teaser(self, item: _Item, base: Article, exc: Exception) -> Article | Failure:
         kind = getattr(exc, "kind", "extract")
         if kind == "robots":
             item.stats.robots_disallowed += 1
-        item.stats.failed.append({"url": item.entry.link or "", "reason": str(exc)})
+        item.stats.failed.append({"url": item.url or shown_link(item.entry.link), "reason": str(exc)})
         if not item.entry.text.strip():
             return Failure(item.ref, f"page not read ({exc}) and the feed item has no text", "ingest")
         item.stats.teaser_only += 1
@@ -206,8 +308,9 @@ def _page(fetched, ref: str) -> Article | Failure:
 
     try:
         return parse_html(decode_bytes(fetched.body)[0], ref, None, url=fetched.final_url)
-    except InputError as exc:
-        return Failure(ref, str(exc), "ingest")
+    except Exception as exc:  # noqa: BLE001 - InputError, or whatever a hostile page provokes
+        return Failure(ref, str(exc) if isinstance(exc, InputError) else f"page not readable: {type(exc).__name__}",
+                       "ingest")
 
 
 def _meta(item: _Item) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import InputError
+from ..text.display import display_url
 from ..types import Article
 
 BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section",
@@ -50,7 +51,7 @@ def _jsonld_objects(html: str) -> Iterator[dict[str, Any]]:
     for match in re.finditer(r'<script[^>]+application/ld\+json[^>]*>(.*?)</script>', html, re.S | re.I):
         try:
             data = json.loads(match.group(1).strip())
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # nested past any real page: not metadata
             continue
         stack = data if isinstance(data, list) else [data]
         while stack:
@@ -72,11 +73,12 @@ def jsonld_article(html: str) -> dict[str, Any]:
 
 def _author(value: Any) -> str | None:
     if isinstance(value, dict):
-        return value.get("name")
+        name = value.get("name")
+        return name if isinstance(name, str) else None
     if isinstance(value, list):
-        names = [_author(v) for v in value]
-        return ", ".join(n for n in names if n) or None
-    return str(value) if value else None
+        names = [v.get("name") if isinstance(v, dict) else v for v in value[:20]]
+        return ", ".join(n for n in names if isinstance(n, str) and n) or None
+    return value if isinstance(value, str) and value else None
 
 
 def parse_html(html: str, ref: str, path: str | None, url: str | None = None) -> Article:
@@ -94,16 +96,20 @@ def parse_html(html: str, ref: str, path: str | None, url: str | None = None) ->
     ld = jsonld_article(html)
     text = (doc.text or "") if doc is not None else ""
     title = (doc.title if doc is not None else None) or ld.get("headline")
+    title = title if isinstance(title, str) else None
     if title and text.split("\n", 1)[0].strip() == title.strip():
         text = text.split("\n", 1)[1] if "\n" in text else ""
-    ld_body = ld.get("articleBody", "")
+    ld_body = ld.get("articleBody", "")  # a str: jsonld_article checked it
     if ld_body and len(ld_body.strip()) > len(text.strip()) * 1.5:
         text = html_to_text(ld_body) if "<" in ld_body else ld_body
     if not text.strip():
         raise InputError("no article text found in the HTML page")
     published = (doc.date if doc is not None else None) or ld.get("datePublished")
+    if not isinstance(published, (str, int)):
+        published = None
     return Article(
-        ref=ref, text=text, title=title, path=path, url=url or (doc.url if doc is not None else None),
+        ref=ref, text=text, title=title, path=path,
+        url=display_url(url or (doc.url if doc is not None else None)),
         site=(doc.sitename if doc is not None else None) or _author(ld.get("publisher")),
         published_raw=str(published) if published else None,
         author=(doc.author if doc is not None else None) or _author(ld.get("author")),

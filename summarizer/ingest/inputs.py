@@ -20,6 +20,8 @@ from .encoding import decode_bytes
 
 DEFAULT_MAX_BYTES = 5_000_000
 MULTI_ARTICLE_FACTOR = 20  # a JSON array or a feed holds many articles: allow a larger file
+URL_TYPES = ("application/json", "application/x-ndjson", "application/jsonl", "application/gzip",
+             "application/x-gzip", "application/octet-stream")  # what a URL argument may also be
 SUFFIX_FORMATS = {
     ".txt": "txt", ".text": "txt", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".xml": "feed", ".rss": "feed", ".atom": "feed",
@@ -54,10 +56,12 @@ def read_capped(stream: BinaryIO, cap: int, what: str) -> bytes:
     return data
 
 
-def walk(inputs: Iterable[str], skip: Set[str] = frozenset()) -> Iterator[tuple[str, str]]:
+def walk(inputs: Iterable[str], skip: Set[str] = frozenset(),
+         exclude: Set[str] = frozenset()) -> Iterator[tuple[str, str]]:
     """Expand inputs into (kind, value): ("path", file), ("url", url), ("stdin", "-"), ("missing", x).
 
-    Hidden files and folders, and files named in `skip` (a run's own outputs), are left out of
+    Hidden files and folders, files named in `skip` (a run's own outputs), and folders or files
+    whose real path is in `exclude` (the output folder, the state database) are left out of
     folder walks.
     """
     for item in inputs:
@@ -67,11 +71,12 @@ def walk(inputs: Iterable[str], skip: Set[str] = frozenset()) -> Iterator[tuple[
             yield "url", item
         elif os.path.isdir(item):
             for root, dirs, files in os.walk(item):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                                 and os.path.realpath(os.path.join(root, d)) not in exclude)
                 for name in sorted(files):
-                    if name.startswith(".") or name in skip:
-                        continue
                     path = os.path.join(root, name)
+                    if name.startswith(".") or name in skip or (exclude and os.path.realpath(path) in exclude):
+                        continue
                     yield ("path" if format_of(name) else "unsupported"), path
         elif os.path.isfile(item):
             yield "path", item
@@ -80,17 +85,26 @@ def walk(inputs: Iterable[str], skip: Set[str] = frozenset()) -> Iterator[tuple[
 
 
 def iter_articles(inputs: Iterable[str], *, max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None,
-                  fetch_timeout: float = 20.0, skip: Set[str] = frozenset()) -> Iterator[Article | Failure]:
+                  fetch_timeout: float = 20.0, skip: Set[str] = frozenset(), exclude: Set[str] = frozenset(),
+                  fetcher: Any = None) -> Iterator[Article | Failure]:
     """Read every input and yield its articles, or a Failure per unreadable input or item.
 
     Args:
         inputs: file paths, folder paths (walked recursively), http(s) URLs, or "-" for stdin.
         max_bytes: size cap of one article input (JSON arrays and feeds may be 20x larger).
         stdin: the byte stream that "-" reads.
-        fetch_timeout: seconds allowed for fetching one URL.
+        fetch_timeout: seconds one URL may take in all (connect, headers, body).
         skip: file names never read in folder walks (a run's own outputs).
+        exclude: real paths of folders and files never read in folder walks.
+        fetcher: the ingest.fetch.PoliteFetcher that reads URLs (default: a polite one with
+            these limits; each URL's own origin is trusted, its redirects elsewhere are checked).
     """
-    for kind, value in walk(inputs, skip):
+    if fetcher is None and any(str(i).startswith(("http://", "https://")) for i in inputs):
+        from .fetch import FetchSettings, PoliteFetcher
+
+        inputs = list(inputs)
+        fetcher = PoliteFetcher(FetchSettings(timeout=fetch_timeout, max_bytes=max_bytes * MULTI_ARTICLE_FACTOR))
+    for kind, value in walk(inputs, skip, exclude):
         if kind == "missing":
             yield Failure(value, "no such file or folder", "ingest")
         elif kind == "unsupported":
@@ -103,17 +117,21 @@ def iter_articles(inputs: Iterable[str], *, max_bytes: int = DEFAULT_MAX_BYTES, 
             yield from _guard("-", lambda: _from_bytes(read_capped(stdin, max_bytes * MULTI_ARTICLE_FACTOR,
                                                                     "stdin"), "-", None, None, max_bytes))
         elif kind == "url":
-            yield from _guard(value, lambda value=value: _from_url(value, max_bytes, fetch_timeout))
+            yield from _guard(value, lambda value=value: _from_url(value, max_bytes, fetcher))
         else:
             yield from _guard(value, lambda value=value: _from_path(value, max_bytes))
 
 
 def _guard(ref: str, produce) -> Iterator[Article | Failure]:
-    """Run a reader; an InputError or OS error becomes one Failure for that input."""
+    """Run a reader; an InputError, fetch error or OS error becomes one Failure for that input."""
+    from .web import FetchError
+
     try:
         yield from produce()
-    except InputError as exc:
-        yield Failure(ref, str(exc), "ingest")
+    except (InputError, FetchError) as exc:
+        yield Failure(ref, str(exc) if isinstance(exc, InputError) else f"fetch failed: {exc}", "ingest")
+    except RecursionError:
+        yield Failure(ref, "nested too deeply to read (a hostile or broken document)", "ingest")
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         yield Failure(ref, f"cannot read: {exc.strerror or exc}" if isinstance(exc, OSError)
                       else f"cannot read: {exc}", "ingest")
@@ -158,20 +176,11 @@ def _from_bytes(data: bytes, ref: str, path: str | None, fmt: str | None, max_by
         yield formats.parse_txt(text, ref, path)
 
 
-def _from_url(url: str, max_bytes: int, timeout: float) -> Iterator[Article | Failure]:
-    import urllib.error
-    import urllib.request
+def _from_url(url: str, max_bytes: int, fetcher: Any) -> Iterator[Article | Failure]:
+    from .web import FEED_TYPES, HTML_TYPES
 
-    request = urllib.request.Request(url, headers={"User-Agent": "summarizer/0.1 (+news briefs)"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            data = read_capped(response, max_bytes * MULTI_ARTICLE_FACTOR, "download")
-            ctype = response.headers.get("Content-Type", "")
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"fetch failed: HTTP {exc.code}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise InputError(f"fetch failed: {reason}") from None
+    fetched = fetcher.fetch(url, accept=HTML_TYPES + FEED_TYPES + URL_TYPES, max_bytes=max_bytes * MULTI_ARTICLE_FACTOR)
+    data, ctype = fetched.body, fetched.content_type
     if url.lower().endswith(".gz") or data[:2] == b"\x1f\x8b":
         data = read_capped(gzip.GzipFile(fileobj=io.BytesIO(data)), max_bytes * MULTI_ARTICLE_FACTOR, "download")
     fmt = format_of(url.split("?")[0])
@@ -179,18 +188,18 @@ def _from_url(url: str, max_bytes: int, timeout: float) -> Iterator[Article | Fa
         fmt = "feed"
     elif fmt is None and "html" in ctype:
         fmt = "html"
-    yield from _from_bytes(data, url, None, fmt, max_bytes, url=url)
+    yield from _from_bytes(data, url, None, fmt, max_bytes, url=fetched.final_url)
 
 
 def estimate_total(inputs: Iterable[str], max_scan_bytes: int = 200_000_000,
-                   skip: Set[str] = frozenset()) -> int | None:
+                   skip: Set[str] = frozenset(), exclude: Set[str] = frozenset()) -> int | None:
     """About how many articles the inputs hold (for progress ETAs); None when unknowable.
 
     Files count one each, JSON Lines files one per non-empty line (counted when the files are
     not huge); stdin and URLs make the total unknown.
     """
     total, scanned = 0, 0
-    for kind, value in walk(inputs, skip):
+    for kind, value in walk(inputs, skip, exclude):
         if kind in ("stdin", "url"):
             return None
         if kind != "path":

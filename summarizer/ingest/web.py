@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from ..version import __version__
 
@@ -16,7 +13,12 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 
 class FetchError(Exception):
-    """A request that gave no usable body. `kind`: robots, refused, cap, http, timeout, network, type, size."""
+    """A request that gave no usable body.
+
+    `kind`: robots (disallowed), refused (an address or URL not fetched), cap (pages per host),
+    deferred (left for the next run: a Crawl-delay over the cap, robots.txt unreachable), http,
+    timeout, network, type, size.
+    """
 
     def __init__(self, kind: str, reason: str) -> None:
         self.kind = kind
@@ -45,11 +47,12 @@ class FetchSettings:
         delay: seconds between two requests to one host (robots.txt's Crawl-delay may raise it).
         max_pages: most pages fetched per host per run.
         concurrency: most requests in flight at once.
-        timeout: seconds to connect, and to wait between bytes.
+        timeout: seconds one request may take in all: connecting, the headers and the body.
         retries: retries after a 429 or 5xx.
         max_wait: longest Retry-After honoured, in seconds (longer: give up on that request).
         max_bytes: size cap of one body.
         allow_private: let feed links reach private, loopback and link-local addresses.
+        max_crawl_delay: the longest Crawl-delay obeyed; a host asking more is left for the next run.
     """
 
     contact: str | None = None
@@ -61,6 +64,7 @@ class FetchSettings:
     max_wait: float = 60.0
     max_bytes: int = 5_000_000
     allow_private: bool = False
+    max_crawl_delay: float = 30.0
 
     @property
     def user_agent(self) -> str:
@@ -69,27 +73,10 @@ class FetchSettings:
         return f"summarizer/{__version__} (news briefs{contact})"
 
 
-def discard(response) -> None:
-    """Read a small unwanted body to the end so the connection can serve the next request."""
+def close_unread(response) -> None:
+    """Give up on an answer without reading it: the connection is closed, never drained."""
     try:
-        response.drain_conn()
-        response.release_conn()
-    except Exception:  # noqa: BLE001 - a broken connection is simply not reused
         response.close()
-
-
-def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
-def is_private_address(host: str) -> bool:
-    """Does `host` resolve to a loopback, private, link-local or otherwise non-public address?"""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        return False  # unresolvable: the request itself will fail and say so
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-            return True
-    return False
+        response.release_conn()
+    except Exception:  # noqa: BLE001 - a connection that is already broken is simply dropped
+        pass

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from ..config import Config
 from ..models.registry import ModelRegistry
-from ..steps.clean import clean
+from ..steps.clean import clean, display_safe
 from ..steps.glossary import Glossary
 from ..steps.memory import MemoryBackend, MemoryStats, MemoryTM
 from ..steps.names import NameBook
@@ -154,6 +154,7 @@ class Pipeline:
     def prepare(self, article: Article) -> Segmented | Failure:
         """Clean, identify the language, segment and route one article."""
         started = time.perf_counter()
+        article = display_safe(article)
         cleaned = clean(article.text, article.title, extracted=article.extracted)
         if not cleaned.paragraphs:
             return Failure(article.ref, f"no article text left after removing {len(cleaned.removed)} "

@@ -16,9 +16,10 @@ from markupsafe import Markup, escape
 
 from ..flags import describe
 from ..text.arabic import RTL_LANGS
+from ..text.display import clean_display, display_url
 from ..types import Brief
 from .digest import Digest
-from .markdown import source_block
+from .markdown import esc, source_block
 
 ISOLATE_RE = re.compile(r"[A-Za-z0-9\u0660-\u0669\u06f0-\u06f9](?:[A-Za-z0-9\u0660-\u0669\u06f0-\u06f9.,:/%\-'\u066a-\u066c]*"
                         r"[A-Za-z0-9\u0660-\u0669\u06f0-\u06f9%\u066a])?")
@@ -36,8 +37,7 @@ def isolate(text: Any) -> Markup:
 
 def safe_url(url: Any) -> str | None:
     """An http(s) URL fit for an href, or None (a javascript: or data: URL never becomes a link)."""
-    url = str(url or "").strip()
-    return url if re.match(r"(?i)^https?://[^\s<>\"']+$", url) else None
+    return display_url(str(url or ""))
 
 
 def block_style(lang: str) -> str:
@@ -60,6 +60,7 @@ def environment():
                       autoescape=select_autoescape(enabled_extensions=("html", "md", "j2"), default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["isolate"] = isolate
+    env.filters["md"] = md_text
     env.globals["lang_attrs"] = lang_attrs
     env.globals["story_view"] = story_view
     env.globals["safe_url"] = safe_url
@@ -119,8 +120,17 @@ def text_environment():
 
 
 def story_view(story: Any) -> Mapping[str, Any]:
-    """What a template shows of a story."""
+    """What a template shows of a story (bidi overrides and control characters removed: briefs of
+    older versions may hold them)."""
     lead = story.lead
-    return {"title_en": lead["title"].get("en", ""), "title_ar": lead["title"].get("ar", ""),
-            "summary_en": lead["summary"].get("en", ""), "summary_ar": lead["summary"].get("ar", ""),
-            "lang": lead.get("language") or "ar", "sources": story.sources, "date": story.date}
+    shown = {"title_en": lead["title"].get("en", ""), "title_ar": lead["title"].get("ar", ""),
+             "summary_en": lead["summary"].get("en", ""), "summary_ar": lead["summary"].get("ar", "")}
+    sources = [{**s, "site": clean_display(str(s.get("site") or "")), "published": clean_display(s.get("published"))}
+               for s in story.sources]
+    return {**{k: clean_display(str(v or "")) for k, v in shown.items()}, "lang": lead.get("language") or "ar",
+            "sources": sources, "date": story.date}
+
+
+def md_text(value: Any) -> Markup:
+    """A filter for Markdown templates: content escaped for Markdown with HTML (see markdown.esc)."""
+    return Markup(esc(value))

@@ -7,17 +7,32 @@ text), and every Arabic block sits in <div dir="rtl" lang="ar"> so it reads righ
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from ..flags import describe
 from ..text.arabic import RTL_LANGS
+from ..text.display import clean_display, display_url
 from ..types import Brief
+
+MD_INLINE_RE = re.compile(r"([\\`*_~\[\]])")  # emphasis, code and link syntax
+MD_BLOCK_RE = re.compile(r"^(\s*)([#+-]|\d+[.)])")  # a heading or list marker at the start
 
 
 def esc(text: Any) -> str:
-    """Escape article content for Markdown-with-HTML output."""
-    return html.escape(str(text), quote=False).replace("\n", " ")
+    """Escape article content for Markdown-with-HTML output: HTML escaped (a title like "<script>"
+    shows as text), Markdown's own syntax backslash-escaped (a title "[x](javascript:...)" is text,
+    not a link), bidi overrides and control characters removed, one line."""
+    text = clean_display(str(text)) or ""
+    text = MD_INLINE_RE.sub(r"\\\1", html.escape(text, quote=True)).replace("\n", " ")
+    return MD_BLOCK_RE.sub(lambda m: m.group(1) + (m.group(2)[:-1] + "\\" + m.group(2)[-1]), text)
+
+
+def md_link(label: Any, url: Any) -> str:
+    """A Markdown link to an http(s) URL, or the escaped label alone when the URL is not one."""
+    safe = display_url(str(url or ""))
+    return f"[{esc(label)}](<{safe}>)" if safe else esc(label)
 
 
 def source_block(brief: Brief) -> Mapping[str, str]:
@@ -43,7 +58,7 @@ def brief_markdown(brief: Brief) -> str:
     lines = [f"# {title_en}\n", _src_div(f"## {esc(brief.title.get('ar', ''))}", lang)]
     meta = source_block(brief)
     if meta:
-        parts = [f"[{esc(v)}](<{v}>)" if k == "url" else f"{k}: {esc(v)}" for k, v in meta.items()]
+        parts = [md_link(v, v) if k == "url" else f"{k}: {esc(v)}" for k, v in meta.items()]
         lines.append(" · ".join(parts) + "\n")
     lines.append("## Summary\n")
     lines.append(esc(brief.summary.get("en", "")) + "\n")

@@ -40,18 +40,22 @@ class RunFeedState:
         """Hold them until `commit`: a run killed half-way must not make the next one see a 304."""
         self._validators[feed_url] = (etag, last_modified)
 
-    def commit(self) -> None:
-        """Store the validators of every feed whose items this run handled to the end."""
+    def commit(self, complete: Iterable[str]) -> None:
+        """Store the validators of the feeds whose every item this run handled to the end (`complete`);
+        a feed with a failed or deferred item is read in full again next time."""
+        complete = set(complete)
         self.store.write("INSERT OR REPLACE INTO feeds VALUES (?, ?, ?, ?)",
-                         [(url, etag, modified, _now()) for url, (etag, modified) in self._validators.items()])
+                         [(url, etag, modified, _now()) for url, (etag, modified) in self._validators.items()
+                          if url in complete])
         self._validators.clear()
 
-    def known(self, url_key: str | None, guid: str | None) -> bool:
-        """Is the item done under this run's pipeline (its brief written, and still valid)?"""
+    def known(self, url_key: str | None, guid: str | None, feed: str) -> bool:
+        """Is the item done under this run's pipeline (its brief written, and still valid)? A guid
+        counts within its own feed only (two feeds may both have an item "1")."""
         if self.force or not (url_key or guid):
             return False
         rows = self.store.query("SELECT article_id, language, fingerprint FROM feed_items WHERE url_key = ? "
-                                "OR (guid IS NOT NULL AND guid = ?)", (url_key, guid))
+                                "OR (guid IS NOT NULL AND guid = ? AND feed = ?)", (url_key, guid, feed))
         return any(fingerprint == self.current(language) and self.store.is_done(article_id, fingerprint)
                    for article_id, language, fingerprint in rows)
 

@@ -14,9 +14,9 @@ from ..models.registry import ModelRegistry
 from ..pipeline.executor import engine_counters
 from ..pipeline.records import Segmented
 from ..pipeline.window import WindowTools, draft_window, summarize_window
-from ..steps.glossary import Glossary
 from ..steps.memory import MemoryStats, MemoryTM
 from ..types import Failure, Translation
+from .glossary_file import read_glossary
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def draft_batch(spec: WorkerSpec, registry: ModelRegistry, segs: Sequence[Segmen
     """
     crash_once("actor")
     memory, stats = MemoryTM(rows=rows), MemoryStats()
-    glossary = Glossary.load(spec.glossary) if spec.glossary else None
+    glossary = read_glossary(spec.glossary) if spec.glossary else None
     tools = WindowTools(registry=registry, memory=memory, memory_stats=stats, glossary=glossary, names=None,
                         fallback=spec.fallback, retry=spec.retry)
     try:

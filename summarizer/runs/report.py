@@ -55,8 +55,8 @@ class RunReport:
         self.error_code = 2  # the exit code that error means (70 for an internal error)
         self.path: Path | None = None  # run-report.json, once written
 
-    def add(self, result: Brief | Failure) -> None:
-        """Record one result of the pipeline."""
+    def add(self, result: Brief | Failure, origin: Mapping[str, Any] | None = None) -> None:
+        """Record one result of the pipeline (`origin`: where a web item came from, kept for retry)."""
         if isinstance(result, Brief):
             self.counts["new"] += 1
             self.sentences += len(result.sentences)
@@ -66,7 +66,8 @@ class RunReport:
                           json.dumps(list(result.checks.get("flags", []))))
         else:
             self.counts[result.status] += 1
-            row = ItemRow(self.seq, result.ref, result.id, result.status, result.stage, result.error, None)
+            row = ItemRow(self.seq, result.ref, result.id, result.status, result.stage, result.error, None,
+                          json.dumps(dict(origin), ensure_ascii=False) if origin else None)
         self.seq += 1
         self._pending.append(row)
         if len(self._pending) >= self.FLUSH_EVERY:

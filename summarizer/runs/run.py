@@ -23,11 +23,11 @@ from ..ingest.sources import load_sources
 from ..models import hub
 from ..models.registry import ModelRegistry
 from ..pipeline import Pipeline, PipelineOptions
-from ..steps.glossary import Glossary
 from ..types import Article, Brief, Failure
 from .digests import write_day
 from .feeds import Inputs, open_inputs
-from .feedstate import RunFeedState, save_feed_report
+from .feedstate import save_feed_report
+from .glossary_file import read_glossary
 from .outdir import OutputDir, Repairs, state_path
 from .report import RunReport
 from .settings import RunSettings
@@ -71,7 +71,7 @@ def build_pipeline(settings: RunSettings) -> Pipeline:
                              compute_type=settings.compute_type, download_progress=settings.download_progress)
     window = settings.window or (256 if settings.executor == "ray" else 32)
     options = PipelineOptions(window_articles=window, strict=settings.strict, retry_degenerate=settings.retry)
-    glossary = Glossary.load(settings.glossary) if settings.glossary else None
+    glossary = read_glossary(settings.glossary) if settings.glossary else None
     profile = config.profile(settings.profile)
     executor = _ray_executor(settings, config.source, profile.fallback) if settings.executor == "ray" else None
     return Pipeline(config, settings.profile, registry=registry, glossary=glossary, options=options, executor=executor)
@@ -140,8 +140,7 @@ def _run(settings: RunSettings, observer: RunObserver, outdir: OutputDir, store:
         _recover(outdir, store, observer)
         inputs = open_inputs(settings, store, pipeline, stdin if stdin is not None else sys.stdin.buffer)
         observer.started(inputs.total)
-        _loop(pipeline, stopper.wrap(inputs.items), outdir, store, report, observer, settings.force,
-              inputs.feed_state)
+        _loop(pipeline, stopper.wrap(inputs.items), outdir, store, report, observer, settings.force, inputs)
         _feeds_done(inputs, store, report, complete=not stopper.signal)
     except KeyboardInterrupt:
         report.interrupted = stopper.signal or "SIGINT"
@@ -182,18 +181,20 @@ def _feeds_done(inputs: Inputs, store: Store, report: RunReport, complete: bool)
     report.extra["page_requests"] = inputs.reader.fetcher.requests
     save_feed_report(store, report.run_id, feeds)
     if complete:
-        inputs.feed_state.commit()
+        inputs.feed_state.commit(inputs.reader.complete_feeds())
 
 
 def _loop(pipeline: Pipeline, items: Iterable[Article | Failure], outdir: OutputDir, store: Store,
-          report: RunReport, observer: RunObserver, force: bool, feed_state: RunFeedState | None) -> None:
+          report: RunReport, observer: RunObserver, force: bool, inputs: Inputs) -> None:
     def skip(article_id: str, fingerprint: str) -> str | None:
         return None if force or not store.is_done(article_id, fingerprint) else DONE_REASON
 
     def pending(segs) -> None:
         store.mark(ArticleRow(s.id, s.fingerprint, s.article.ref, "pending") for s in segs)
 
+    reader, feed_state = inputs.reader, inputs.feed_state
     for result in pipeline.run(items, skip=skip, on_window=pending):
+        origin = None
         if isinstance(result, Brief):
             listed = store.is_done(result.id)
             outdir.write_brief(result, listed=listed)
@@ -202,9 +203,16 @@ def _loop(pipeline: Pipeline, items: Iterable[Article | Failure], outdir: Output
                        synced=not listed)
             if feed_state is not None:
                 feed_state.record(result)
-        elif result.status == "failed" and result.id and result.fingerprint:
-            store.mark([ArticleRow(result.id, result.fingerprint, result.ref, "failed", result.stage, result.error)])
-        report.add(result)
+        else:
+            if result.status == "failed" and result.id and result.fingerprint:
+                store.mark([ArticleRow(result.id, result.fingerprint, result.ref, "failed", result.stage,
+                                       result.error)])
+            origin = reader.origin(result.ref) if reader is not None else None
+        if reader is not None:
+            ref = result.source.get("ref") or "" if isinstance(result, Brief) else result.ref
+            reader.settle(ref, isinstance(result, Failure) and (result.status == "failed" or
+                                                                result.stage == "deferred"))
+        report.add(result, origin)
         observer.result(result)
 
 

@@ -31,11 +31,14 @@ class RunSettings:
             else "teaser"). Feed files on disk are read as they are.
         contact, delay, max_pages, concurrency, fetch_timeout, allow_private: politeness of
             fetching (see ingest.fetch.FetchSettings).
+        max_items: most new items taken from one feed in one run (the rest wait for the next run).
         executor: "local" (this process) or "ray" (Ray actors; needs the `ray` extra).
         ray_address, actors, cpus_per_actor, gpus_per_actor: see runs.ray_exec.RaySettings.
         download_progress: progress bars for model downloads (a terminal); else sizes are logged.
         handle_signals: SIGINT/SIGTERM stop the run gracefully (main thread only).
         retry_refs: run only these items (set by `retry_settings`).
+        retry_origins: where those of them that came from the web came from ({ref: {feed, url, ...}}):
+            they are fetched again with the trust they had, never more.
     """
 
     inputs: list[str]
@@ -63,6 +66,7 @@ class RunSettings:
     concurrency: int = 4
     fetch_timeout: float = 20.0
     allow_private: bool = False
+    max_items: int = 200
     executor: str = "local"
     ray_address: Optional[str] = None
     actors: int = 2
@@ -71,6 +75,7 @@ class RunSettings:
     download_progress: bool = False
     handle_signals: bool = True
     retry_refs: list[str] = field(default_factory=list)
+    retry_origins: dict[str, dict] = field(default_factory=dict)
 
     def saved(self) -> dict:
         """What `summarizer retry` needs to run again the same way."""
@@ -78,4 +83,5 @@ class RunSettings:
         for key in ("models", "out", "state", "glossary", "sources"):
             data[key] = str(Path(data[key]).resolve()) if data[key] else None
         data.pop("retry_refs")
+        data.pop("retry_origins")
         return data

@@ -45,6 +45,8 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m011_feed_items_guid_index", "CREATE INDEX feed_items_guid ON feed_items (guid)"),
     ("m012_run_feeds", """CREATE TABLE run_feeds (
          run_id INTEGER NOT NULL, url TEXT NOT NULL, stats TEXT NOT NULL, PRIMARY KEY (run_id, url))"""),
+    ("m013_run_items_origin", "ALTER TABLE run_items ADD COLUMN origin TEXT"),
+    ("m014_feed_items_feed_index", "CREATE INDEX feed_items_feed_guid ON feed_items (feed, guid)"),
 )
 
 
@@ -78,6 +80,7 @@ class ItemRow(NamedTuple):
     stage: str | None
     error: str | None
     flags: str | None  # JSON list of the brief's article flags
+    origin: str | None = None  # JSON {feed, url, url_key, guid}: where a web item came from (for retry)
 
 
 class PendingRow(NamedTuple):
@@ -246,12 +249,12 @@ class Store:
 
     def add_items(self, run_id: int, rows: Iterable[ItemRow]) -> None:
         """Record a run's per-item results."""
-        self.write("INSERT OR REPLACE INTO run_items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        self.write("INSERT OR REPLACE INTO run_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(run_id, *row) for row in rows])
 
     def items(self, run_id: int, status: str | None = None) -> Iterator[ItemRow]:
         """A run's per-item rows, in input order (streamed: memory stays flat)."""
-        query = "SELECT seq, ref, id, status, stage, error, flags FROM run_items WHERE run_id = ?"
+        query = "SELECT seq, ref, id, status, stage, error, flags, origin FROM run_items WHERE run_id = ?"
         args: tuple = (run_id,)
         if status:
             query += " AND status = ?"

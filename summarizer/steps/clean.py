@@ -25,9 +25,10 @@ left-to-right field leaves at the start ("..وفي النهاية قررت ال�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..types import Cleaned, Removed
+from ..text.display import clean_display, display_url
+from ..types import Article, Cleaned, Removed
 from .boilerplate import SHORT_WORDS, marker_key, pattern_reason
 
 CLOSERS = "\"'»”’)]"
@@ -174,3 +175,11 @@ def _body_rules(lines: list[_Line], start: int) -> None:
         neighbours = [body[j] for j in (k - 1, k + 1) if 0 <= j < len(body)]
         if any(n.reason in (None, "link_list", "read_also") and is_headline_like(n.text) for n in neighbours):
             ln.reason = "link_list"
+
+
+def display_safe(article: Article) -> Article:
+    """The article with no bidi override or control character in any shown field, and a URL only
+    when it is a safe http(s) one (see text.display)."""
+    return replace(article, text=clean_display(article.text) or "", title=clean_display(article.title),
+                   site=clean_display(article.site), author=clean_display(article.author),
+                   published_raw=clean_display(article.published_raw), url=display_url(article.url))

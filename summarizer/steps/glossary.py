@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
@@ -54,24 +54,24 @@ class Glossary:
         self._patterns = [(t, re.compile(rf"(?<![\w]){re.escape(t.key)}(?![\w])")) for t in self.terms]
 
     @classmethod
-    def load(cls, path: str | Path) -> "Glossary":
-        """Read a CSV glossary; errors name the file and line."""
-        path = Path(path)
-        if not path.is_file():
-            raise ConfigError(f"glossary not found: {path}")
+    def parse(cls, text: str, source: str = "glossary") -> "Glossary":
+        """Read a CSV glossary's text (rows `arabic,english[,note]`); errors name `source` and the line.
+
+        The file itself is read by the caller (runs.glossary_file), which decodes UTF-8, UTF-16
+        and Windows-1256 (what spreadsheet programs write for Arabic).
+        """
         terms: list[Term] = []
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            for lineno, row in enumerate(csv.reader(handle), start=1):
-                if not row or not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
-                    continue
-                if lineno == 1 and row[0].strip().lower() in ("ar", "arabic", "term", "source"):
-                    continue
-                if len(row) < 2 or not row[0].strip() or not row[1].strip():
-                    raise ConfigError(f"{path}:{lineno}: a glossary row needs an Arabic term and its English rendering")
-                terms.append(Term(row[0].strip(), row[1].strip(), row[2].strip() if len(row) > 2 else ""))
+        for lineno, row in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")), start=1):
+            if not row or not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
+                continue
+            if lineno == 1 and row[0].strip().lower() in ("ar", "arabic", "term", "source"):
+                continue
+            if len(row) < 2 or not row[0].strip() or not row[1].strip():
+                raise ConfigError(f"{source}:{lineno}: a glossary row needs an Arabic term and its English rendering")
+            terms.append(Term(row[0].strip(), row[1].strip(), row[2].strip() if len(row) > 2 else ""))
         if not terms:
-            raise ConfigError(f"{path}: the glossary has no terms")
-        return cls(terms, str(path))
+            raise ConfigError(f"{source}: the glossary has no terms")
+        return cls(terms, source)
 
     def find(self, text: str) -> list[Hit]:
         """Terms occurring in `text`, with spans in `text` itself; overlaps go to the longer term."""

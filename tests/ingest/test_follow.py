@@ -30,7 +30,7 @@ class MemoryState:
     def keep_validators(self, feed_url, etag, last_modified):
         self.pending[feed_url] = (etag, last_modified)
 
-    def known(self, key, guid):
+    def known(self, key, guid, feed):
         return key in self.done or guid in self.done
 
 
@@ -38,7 +38,9 @@ def read(server, routes_feed: dict, state=None, follow=None, **settings):
     fetcher = PoliteFetcher(FetchSettings(delay=0.0, timeout=1.0, **settings))
     reader = FeedReader(fetcher, state or MemoryState(), follow=follow)
     sources = [FeedSource(url=server.url(path), **kw) for path, kw in routes_feed.items()]
-    results = list(reader.articles(reader.open(sources)))
+    opened = reader.open(sources)
+    order = {item.ref: k for k, item in enumerate(opened)}
+    results = sorted(reader.articles(opened), key=lambda r: order[r.ref])  # they come as pages arrive
     return results, reader
 
 
@@ -121,8 +123,9 @@ def test_the_same_story_in_two_feeds_is_fetched_once():
                             content_type=RSS),
             "/port": Reply(body=page("port"))})
         results, reader = read(web, {"/a.xml": {}, "/b.xml": {}})
-    assert isinstance(results[0], Article)
-    assert isinstance(results[1], Failure) and results[1].stage == "duplicate"
+    [article] = [r for r in results if isinstance(r, Article)]
+    [duplicate] = [r for r in results if isinstance(r, Failure)]
+    assert duplicate.stage == "duplicate" and article.ref == duplicate.ref
     assert web.paths().count("/port") == 1 and reader.stats[1].duplicates == 1
 
 

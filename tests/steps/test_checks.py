@@ -6,7 +6,7 @@ import pytest
 
 from summarizer.errors import ConfigError
 from summarizer.steps.checks import degenerate_reason, is_untranslated, summary_checks, support
-from summarizer.steps.glossary import Glossary
+from summarizer.runs.glossary_file import read_glossary
 from summarizer.steps.names import NameBook
 from summarizer.steps.numbers import number_mismatch
 from tests.helpers import write
@@ -60,10 +60,10 @@ def test_names_get_one_spelling_per_arabic_word():
 
 def test_glossary_finds_terms_whatever_the_diacritics(tmp_path):
     path = write(tmp_path / "g.csv", "ar,en,note\nالحشد الشعبي,Popular Mobilization Forces,PMF\nالعقبة,Aqaba,\n")
-    glossary = Glossary.load(path)
+    glossary = read_glossary(path)
     text = "قال قائد الحَشـد الشعبي إن قواته في العقبة."
     hits = glossary.find(text)
     assert [(h.term.en, text[h.start:h.end]) for h in hits] == [
         ("Popular Mobilization Forces", "الحَشـد الشعبي"), ("Aqaba", "العقبة")]
     with pytest.raises(ConfigError, match="g2.csv:2"):
-        Glossary.load(write(tmp_path / "g2.csv", "ar,en\nالعقبة\n"))
+        read_glossary(write(tmp_path / "g2.csv", "ar,en\nالعقبة\n"))
