@@ -148,6 +148,11 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     import yaml
 
     src = Path(path) if path is not None else default_config_path()
+    if src.is_dir():  # a folder that holds a models.yaml (what `summarizer models tiny DIR` writes) is fine
+        if not (src / "models.yaml").is_file():
+            raise ConfigError(f"{src} is a folder without a models.yaml; give the models file itself (--models "
+                              f"FILE.yaml)")
+        src = src / "models.yaml"
     if not src.is_file():
         raise ConfigError(f"models file not found: {src}")
     try:

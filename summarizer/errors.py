@@ -30,6 +30,18 @@ class InputError(SummarizerError):
     """One input or article cannot be processed; the batch goes on."""
 
 
+class OutputError(SummarizerError):
+    """A file or folder the run needs could not be read or written: disk full, no permission, a
+    read-only file system (exit code 2). The message names the path and what the system said."""
+
+    @classmethod
+    def from_os(cls, exc: OSError, doing: str = "use") -> "OutputError":
+        """The one-line error for an OSError: what was done, the path, the system's words."""
+        path = exc.filename if exc.filename is not None else "a file"
+        other = f" -> {exc.filename2}" if getattr(exc, "filename2", None) else ""
+        return cls(f"cannot {doing} {path}{other}: {exc.strerror or exc}")
+
+
 class LockedError(SummarizerError):
     """Another run holds the output folder (exit code 75)."""
 

@@ -1,5 +1,6 @@
 """A scripted web server on loopback for fetch tests: routes answer with chosen statuses, headers,
-bodies and delays, in sequence when a list is given; every request is recorded."""
+bodies and delays, in sequence when a list is given; every request is recorded. A reply can also
+drip its body a byte at a time, or stream without end (bytes sent are counted per path)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     content_type: str = "text/html; charset=utf-8"
+    drip: float = 0.0  # seconds between two bytes of the body
+    endless: int = 0  # stream this many bytes (no Content-Length), 64 KB at a time
 
 
 class WebServer:
@@ -30,6 +33,7 @@ class WebServer:
     def __init__(self, routes: dict[str, Reply | list[Reply]] | None = None, host: str = "127.0.0.1") -> None:
         self.routes = dict(routes or {})
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.sent: dict[str, int] = {}  # body bytes written per path (drips and streams)
         self._served: dict[str, int] = {}
         server = self
 
@@ -78,7 +82,36 @@ class WebServer:
         etag = route.headers.get("ETag")
         if etag and handler.headers.get("If-None-Match") == etag:
             return self._send(handler, Reply(304, b"", {"ETag": etag}))
+        if route.drip or route.endless:
+            return self._stream(handler, path, route)
         self._send(handler, route)
+
+    def _stream(self, handler, path: str, reply: Reply) -> None:
+        body = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
+        try:
+            handler.send_response(reply.status)
+            handler.send_header("Content-Type", reply.content_type)
+            for key, value in reply.headers.items():
+                handler.send_header(key, value)
+            if reply.drip:
+                handler.send_header("Content-Length", str(len(body)))
+            else:
+                handler.send_header("Connection", "close")
+            handler.end_headers()
+            if reply.drip:
+                for k in range(len(body)):
+                    handler.wfile.write(body[k:k + 1])
+                    handler.wfile.flush()
+                    self.sent[path] = self.sent.get(path, 0) + 1
+                    time.sleep(reply.drip)
+            else:
+                chunk = b"\0" * 65536
+                while self.sent.get(path, 0) < reply.endless:
+                    handler.wfile.write(chunk)
+                    self.sent[path] = self.sent.get(path, 0) + len(chunk)
+            handler.close_connection = True
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            handler.close_connection = True
 
     @staticmethod
     def _send(handler, reply: Reply) -> None:

@@ -11,6 +11,7 @@ import sys
 
 import typer
 
+from ..errors import OutputError
 from ..version import __version__
 from . import digest, run, status
 from .common import err, log
@@ -50,6 +51,10 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted", markup=False)
         sys.exit(130)
+    except OSError as exc:  # the disk or the system, not a bug: name the path, exit 2
+        log.debug("system error", exc_info=True)
+        err.print(f"error: {OutputError.from_os(exc)}", markup=False)
+        sys.exit(2)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
         log.debug("unexpected error", exc_info=True)
         err.print(f"error: internal error: {type(exc).__name__}: {exc} (a bug: please report it; "

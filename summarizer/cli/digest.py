@@ -18,8 +18,9 @@ def digest(
     day: Optional[str] = typer.Option(None, "--date", help="The day (YYYY-MM-DD) whose briefs make the digest "
                                       "(default: today)."),
     every: bool = typer.Option(False, "--all", help="One digest of every brief in FOLDER instead of one day's."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="With --all: digest.html, .md or .txt to write "
-                                       "(default: FOLDER/digest-all.html)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="One file to write, digest.html, .md or .txt: "
+                                       "the day's digest (--date), or every brief's with --all "
+                                       "(default with --all: FOLDER/digest-all.html)."),
     group_by: str = typer.Option("date", "--group-by", help="date (then source) or source (then date)."),
     title: Optional[str] = typer.Option(None, "--title", help="Digest title."),
 ) -> None:
@@ -37,7 +38,8 @@ def digest(
             target = out or folder / "digest-all.html"
             if target.is_dir():
                 raise fail(f"--out {target} is a folder; name the digest file (digest.html, .md or .txt)")
-            result = write_all(folder, target, group_by=group_by, title=title)
+            result = write_all(folder, target, group_by=group_by, title=title, day=None if every else
+                               (when or date.today()))
             err.print(f"digest: {result.stories} stories from {result.briefs} briefs -> {target}", markup=False)
             return
         paths = write_day(OutputDir(folder), when, group_by=group_by, title=title)

@@ -31,9 +31,12 @@ CONTACT = typer.Option(None, "--contact", help="E-mail or URL sent in the User-A
 DELAY = typer.Option(1.0, "--delay", min=0, help="Seconds between two requests to one host.")
 MAX_PAGES = typer.Option(50, "--max-pages", min=1, help="Most pages fetched per host per run.")
 CONCURRENCY = typer.Option(4, "--concurrency", min=1, help="Most requests in flight at once.")
-FETCH_TIMEOUT = typer.Option(20.0, "--fetch-timeout", min=0.1, help="Seconds to connect / between bytes.")
-ALLOW_PRIVATE = typer.Option(False, "--allow-private", help="Let feed links reach private, loopback and "
-                                       "link-local addresses of other hosts.")
+FETCH_TIMEOUT = typer.Option(20.0, "--fetch-timeout", min=0.1, help="Seconds one request may take in all "
+                                                                  "(connect, headers and body).")
+ALLOW_PRIVATE = typer.Option(False, "--allow-private", help="Let feed links and redirects reach private, "
+                                       "loopback, link-local and CGNAT addresses of other origins.")
+MAX_ITEMS = typer.Option(200, "--max-items", min=1, help="Most new items taken from one feed in one run "
+                                                        "(the rest wait for the next run).")
 EXECUTOR = typer.Option("local", "--executor", help="local, or ray (needs: pip install 'summarizer[ray]').")
 RAY_ADDRESS = typer.Option(None, "--ray-address", help="Ray cluster to join: auto, or "
                                               "ray://HOST:10001 (default: start a local Ray).")

@@ -46,6 +46,7 @@ def run(
     concurrency: int = O.CONCURRENCY,
     fetch_timeout: float = O.FETCH_TIMEOUT,
     allow_private: bool = O.ALLOW_PRIVATE,
+    max_items: int = O.MAX_ITEMS,
     executor: str = O.EXECUTOR,
     ray_address: Optional[str] = O.RAY_ADDRESS,
     actors: int = O.ACTORS,
@@ -67,7 +68,7 @@ def run(
         engine=engine, threads=threads, max_bytes=max_bytes, state=state, force=force, wait=wait, window=window,
         glossary=glossary, strict=strict, digest=digest, retry=not no_retry, sources=sources, follow=follow,
         contact=contact, delay=delay, max_pages=max_pages, concurrency=concurrency, fetch_timeout=fetch_timeout,
-        allow_private=allow_private, executor=executor, ray_address=ray_address, actors=actors,
+        allow_private=allow_private, max_items=max_items, executor=executor, ray_address=ray_address, actors=actors,
         cpus_per_actor=cpus_per_actor, gpus_per_actor=gpus_per_actor, download_progress=err.is_terminal and not quiet)
     execute(settings, quiet=quiet, verbose=verbose, log_format=log_format, log_every=log_every)
 
@@ -89,12 +90,15 @@ def execute(settings: RunSettings, *, quiet: bool = False, verbose: bool = False
 
 def _summary(report: RunReport, settings: RunSettings, quiet: bool, log_format: str) -> None:
     c = report.counts
+    note = report.extra.get("note")
+    if note and log_format != "json" and not quiet:
+        err.print(f"warning: {note}", markup=False, highlight=False, soft_wrap=True)
     line = (f"{c['new']} new, {c['skipped']} skipped, {c['failed']} failed in {report.elapsed:.1f}s "
             f"-> {settings.out} (report: {report.path})")
     if report.interrupted:
         line = f"interrupted by {report.interrupted}: {line}; run again to finish the rest"
     if log_format == "json":
-        record = {"event": "summary", **report.header()["counts"], "interrupted": report.interrupted,
+        record = {"event": "summary", **report.header()["counts"], "note": note, "interrupted": report.interrupted,
                   "exit_code": report.exit_code, "report": str(report.path)}
         err.print(json.dumps(record, ensure_ascii=False), markup=False, highlight=False, soft_wrap=True)
     elif not quiet or c["failed"] or report.interrupted:

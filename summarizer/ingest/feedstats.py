@@ -11,7 +11,8 @@ class FeedStats:
     """One feed's counts in a run.
 
     Attributes:
-        status: fetched, not_modified or failed.
+        status: fetched, not_modified, deferred (its host asks to wait longer than the tool waits,
+            or its robots.txt could not be read: read again next run) or failed.
         items: items in the feed document.
         already_done, duplicates: items left out before any page request.
         new: items taken up this run.

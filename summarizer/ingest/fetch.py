@@ -17,12 +17,12 @@
 
 from __future__ import annotations
 
-import errno
 import threading
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
+from .answers import network_error, read_answer, read_body
 from .robots import Robots
 from .urls import BadURL, Target, parse_url
 from .web import FEED_TYPES, HTML_TYPES, RETRY_STATUSES, Fetched, FetchError, FetchSettings, close_unread
@@ -123,8 +123,8 @@ class PoliteFetcher:
                 if response.status == 304 and not any(validators):
                     close_unread(response)
                     raise FetchError("http", "HTTP 304 Not Modified to a request that sent no validators")
-                return self._read(requested, target.url, response, accept, max_bytes or self.settings.max_bytes,
-                                  watch)
+                return read_answer(requested, target.url, response, accept, max_bytes or self.settings.max_bytes,
+                                   watch, self.settings.timeout)
             finally:
                 watch.close()
         raise FetchError("http", f"more than {MAX_HOPS} redirects")
@@ -182,7 +182,7 @@ class PoliteFetcher:
                     close_unread(response)
                     return Robots.from_answer(response.status, b"", agent)
                 try:
-                    body = self._body(response, 2_000_000, watch, keep_partial=True)
+                    body = read_body(response, 2_000_000, watch, self.settings.timeout, keep_partial=True)
                 except FetchError as exc:
                     return Robots.from_answer(None, b"", agent, str(exc))
                 return Robots.from_answer(response.status, body, agent)
@@ -241,11 +241,11 @@ class PoliteFetcher:
                                        retries=False, timeout=urllib3.Timeout(connect=limit, read=limit)), watch
         except netguard.AddressRefused as exc:
             watch.close()
-            raise FetchError("refused", f"{_message(exc)}, and not the feed's own origin (--allow-private "
+            raise FetchError("refused", f"{exc.reason}, and not the feed's own origin (--allow-private "
                                         f"allows it)") from None
         except Exception as exc:  # noqa: BLE001 - whatever the network did: one reason
             watch.close()
-            raise _network_error(exc, target, limit, watch.expired) from None
+            raise network_error(exc, target, limit, watch.expired) from None
         finally:
             netguard.set_current(None)
 
@@ -261,77 +261,6 @@ class PoliteFetcher:
                     pass
         return min(30.0, 2.0 ** attempt)
 
-    def _read(self, requested: str, url: str, response, accept: tuple[str, ...], cap: int, watch) -> Fetched:
-        headers = response.headers
-        etag, modified = headers.get("ETag"), headers.get("Last-Modified")
-        if response.status == 304:
-            close_unread(response)
-            return Fetched(requested, url, 304, etag=etag, last_modified=modified)
-        if response.status >= 300:
-            close_unread(response)
-            raise FetchError("http", f"HTTP {response.status}")
-        content_type = headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if content_type and content_type not in accept:
-            close_unread(response)
-            raise FetchError("type", f"not a page to read ({content_type})")
-        body = self._body(response, cap, watch)
-        return Fetched(requested, url, response.status, body, content_type, etag, modified)
-
-    def _body(self, response, cap: int, watch, keep_partial: bool = False) -> bytes:
-        length = response.headers.get("Content-Length")
-        if length and length.isdigit() and int(length) > cap and not keep_partial:
-            close_unread(response)
-            raise FetchError("size", f"over the {cap / 1e6:g} MB size cap ({int(length) / 1e6:.1f} MB)")
-        chunks, total = [], 0
-        try:
-            for chunk in response.stream(65536):
-                total += len(chunk)
-                chunks.append(chunk)
-                if total > cap:
-                    close_unread(response)
-                    if keep_partial:
-                        break
-                    raise FetchError("size", f"over the {cap / 1e6:g} MB size cap")
-        except FetchError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a read that broke off: one reason
-            close_unread(response)
-            if watch.expired:
-                raise FetchError("timeout", f"timed out after {self.settings.timeout:g}s: the answer was not complete") from None
-            raise FetchError("network", f"the body broke off: {type(exc).__name__}") from None
-        if watch.expired:
-            close_unread(response)
-            raise FetchError("timeout", f"timed out after {self.settings.timeout:g}s: the answer was not complete")
-        response.release_conn()
-        return b"".join(chunks)
-
     def hosts(self) -> dict[str, int]:
         """Pages fetched per host in this run."""
         return {host: state.pages for host, state in self._hosts.items()}
-
-
-def _message(exc: BaseException) -> str:
-    text = str(exc)
-    return text.split(": ", 1)[1] if text.startswith("<") and ": " in text else text
-
-
-def _network_error(exc: BaseException, target: Target, limit: float, expired: bool) -> FetchError:
-    """What went wrong, in words: refused, no such host, a timeout, or another network error."""
-    from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError, ReadTimeoutError
-
-    where = f"{target.host}:{target.port}"
-    if isinstance(exc, NameResolutionError):
-        return FetchError("network", f"cannot resolve {target.host} (DNS lookup failed)")
-    if isinstance(exc, NewConnectionError):
-        cause = exc.__cause__ or exc.__context__
-        refused = isinstance(cause, ConnectionRefusedError) or "refused" in str(exc).lower() or \
-            getattr(cause, "errno", None) == errno.ECONNREFUSED
-        return FetchError("network", f"connection refused by {where}" if refused else
-                          f"cannot connect to {where}: {_message(exc)[:120]}")
-    if isinstance(exc, ConnectTimeoutError):
-        return FetchError("timeout", f"timed out after {limit:g}s connecting to {where}")
-    if expired:
-        return FetchError("timeout", f"timed out after {limit:g}s waiting for {where}")
-    if isinstance(exc, ReadTimeoutError):
-        return FetchError("timeout", f"timed out after {limit:g}s waiting for {where}")
-    return FetchError("network", f"network error from {where}: {type(exc).__name__}")

@@ -17,13 +17,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from dataclasses import replace
+from typing import Any
 
 from ..errors import InputError
 from ..text.display import shown_link
 from ..types import Article, Failure
 from .encoding import decode_bytes
+from .feeditems import FeedState, Item, Page, item_meta, page_article, read_page
 from .feeds import FeedEntry, ParsedFeed, entry_article, read_feed
 from .feedstats import FeedStats
 from .fetch import FEED_TYPES, HTML_TYPES, FetchError, PoliteFetcher
@@ -36,40 +37,6 @@ FEED_SIZE_FACTOR = 20  # a feed holds many articles: it may be this many times t
 DEFAULT_MAX_ITEMS = 200  # new items taken from one feed in one run; the rest wait for the next run
 
 __all__ = ["DEFAULT_MAX_ITEMS", "FeedReader", "FeedState", "FeedStats", "url_key"]
-
-
-class FeedState(Protocol):
-    """What a reader asks of the run's state."""
-
-    def validators(self, feed_url: str) -> tuple[str | None, str | None]:
-        """(ETag, Last-Modified) of the feed's last complete read."""
-
-    def keep_validators(self, feed_url: str, etag: str | None, last_modified: str | None) -> None:
-        """Remember them once the run has handled every item of the feed."""
-
-    def known(self, url_key: str | None, guid: str | None, feed: str) -> bool:
-        """Is this item (by URL key, or by its guid within `feed`) done already?"""
-
-
-@dataclass(frozen=True)
-class _Item:
-    source: FeedSource
-    feed: ParsedFeed
-    entry: FeedEntry
-    stats: FeedStats
-    ref: str
-    key: str | None
-    url: str | None  # what is fetched (None: no link, or one that is refused)
-    link_problem: str | None = None
-
-
-@dataclass(frozen=True)
-class _Page:
-    """A page read again on its own (`retry`), with where it came from."""
-
-    ref: str
-    url: str
-    origin: Mapping[str, Any]
 
 
 class FeedReader:
@@ -93,14 +60,14 @@ class FeedReader:
         self._stats_of: dict[str, FeedStats] = {}
 
     # -- feeds ----------------------------------------------------------------------------------
-    def open(self, sources: Sequence[FeedSource]) -> list[_Item | _Page | Article | Failure]:
+    def open(self, sources: Sequence[FeedSource]) -> list[Item | Page | Article | Failure]:
         """Fetch every feed (several hosts at once) and list its items: new ones, and Failures for those left out."""
         for source in sources:
             if source.delay is not None or source.max_pages is not None:
                 self.fetcher.host_limits(source.url, source.delay, source.max_pages)
         with ThreadPoolExecutor(max_workers=max(1, self.fetcher.settings.concurrency)) as pool:
             answers = list(pool.map(self._fetch_feed, sources))
-        out: list[_Item | _Page | Article | Failure] = []
+        out: list[Item | Page | Article | Failure] = []
         for source, answer in zip(sources, answers):
             out.extend(self._feed_items(source, answer))
         return out
@@ -116,9 +83,13 @@ class FeedReader:
             log.debug("feed fetch failed", exc_info=True)
             return FetchError("network", f"{type(exc).__name__}: {exc}")
 
-    def _feed_items(self, source: FeedSource, answer) -> Iterator[_Item | Article | Failure]:
+    def _feed_items(self, source: FeedSource, answer) -> Iterator[Item | Article | Failure]:
         stats = FeedStats(url=source.url, name=source.name)
         self.stats.append(stats)
+        if isinstance(answer, FetchError) and answer.kind == "deferred":
+            stats.status, stats.error = "deferred", str(answer)
+            yield Failure(source.url, f"skipped: feed left for the next run: {answer}", "deferred", status="skipped")
+            return
         if isinstance(answer, FetchError):
             stats.status, stats.error = "failed", str(answer)
             yield Failure(source.url, f"feed not read: {answer}", "ingest")
@@ -129,7 +100,7 @@ class FeedReader:
         if answer.content_type in HTML_TYPES:  # a page given as an input, not a feed
             self.stats.pop()
             self._origins[source.url] = {"feed": source.url, "url": answer.final_url}
-            yield _page(answer, source.url)
+            yield page_article(answer, source.url)
             return
         try:
             feed = read_feed(answer.body)
@@ -142,7 +113,7 @@ class FeedReader:
         self.state.keep_validators(source.url, answer.etag, answer.last_modified)
         yield from self._items(source, feed, stats)
 
-    def _items(self, source: FeedSource, feed: ParsedFeed, stats: FeedStats) -> Iterator[_Item | Failure]:
+    def _items(self, source: FeedSource, feed: ParsedFeed, stats: FeedStats) -> Iterator[Item | Failure]:
         for entry in feed.entries:
             stats.items += 1
             try:
@@ -156,7 +127,7 @@ class FeedReader:
             if item is not None:
                 yield item
 
-    def _item(self, source: FeedSource, feed: ParsedFeed, entry: FeedEntry, stats: FeedStats) -> _Item | Failure | None:
+    def _item(self, source: FeedSource, feed: ParsedFeed, entry: FeedEntry, stats: FeedStats) -> Item | Failure | None:
         url = key = problem = None
         if entry.link:
             try:
@@ -181,7 +152,7 @@ class FeedReader:
                 self._seen[mark] = ref
         stats.new += 1
         self._track(ref, stats, {"feed": source.url, "url": url, "url_key": key, "guid": entry.guid})
-        return _Item(source, feed, entry, stats, ref, key, url, problem)
+        return Item(source, feed, entry, stats, ref, key, url, problem)
 
     def _track(self, ref: str, stats: FeedStats, origin: dict[str, Any]) -> None:
         self._origins[ref] = origin
@@ -200,12 +171,13 @@ class FeedReader:
 
     def complete_feeds(self) -> set[str]:
         """Feeds whose every item went through this run: only their validators may be kept."""
-        return {s.url for s in self.stats if s.status == "fetched" and not s.unfinished and not s.deferred}
+        return {s.url for s in self.stats
+                if s.status == "fetched" and not (s.unfinished or s.deferred or s.deferred_pages)}
 
     # -- items ----------------------------------------------------------------------------------
-    def pages(self, wanted: Iterable[tuple[str, Mapping[str, Any] | None]]) -> list[_Page | Failure]:
+    def pages(self, wanted: Iterable[tuple[str, Mapping[str, Any] | None]]) -> list[Page | Failure]:
         """Items of an earlier run to read again from their pages (`retry`), with the trust they had then."""
-        out: list[_Page | Failure] = []
+        out: list[Page | Failure] = []
         for ref, origin in wanted:
             if not origin or not origin.get("feed"):
                 out.append(Failure(ref, "no record of where this item came from (state of an older version): run "
@@ -215,43 +187,43 @@ class FeedReader:
                                         "of its feed reads it again", "ingest"))
             else:
                 self._origins[ref] = dict(origin)
-                out.append(_Page(ref, origin["url"], origin))
+                out.append(Page(ref, origin["url"], origin))
         return out
 
-    def articles(self, items: Iterable[_Item | _Page | Article | Failure]) -> Iterator[Article | Failure]:
+    def articles(self, items: Iterable[Item | Page | Article | Failure]) -> Iterator[Article | Failure]:
         """One Article or Failure per item, as pages arrive (fairly across hosts, a few ahead)."""
         jobs: list[Job[Article | Failure]] = []
         for item in items:
-            if isinstance(item, (_Item, _Page)):
+            if isinstance(item, (Item, Page)):
                 jobs.append(Job(self._host(item), lambda item=item: self._safely(item)))
             else:
                 jobs.append(Job(None, lambda item=item: item))
         scheduler = HostScheduler(self.fetcher.settings.concurrency, self.lookahead, self.fetcher.ready_in)
         yield from scheduler.run(jobs)
 
-    def _host(self, item: _Item | _Page) -> str | None:
-        url = item.url if isinstance(item, _Page) else item.url if self._follows(item) else None
+    def _host(self, item: Item | Page) -> str | None:
+        url = item.url if isinstance(item, Page) else item.url if self._follows(item) else None
         try:
             return parse_url(url).host if url else None
         except BadURL:
             return None
 
-    def _follows(self, item: _Item) -> bool:
+    def _follows(self, item: Item) -> bool:
         mode = self.follow or item.source.follow
         short = len(item.entry.text.split()) < item.source.teaser_words
         return mode == "always" or (mode == "teaser" and short)
 
-    def _safely(self, item: _Item | _Page) -> Article | Failure:
+    def _safely(self, item: Item | Page) -> Article | Failure:
         try:
-            return self._read_page(item) if isinstance(item, _Page) else self._article(item)
+            return read_page(self.fetcher, item) if isinstance(item, Page) else self._article(item)
         except Exception as exc:
             log.debug("item failed", exc_info=True)
             return Failure(item.ref, f"reading this item failed: {type(exc).__name__}: {exc}"[:300], "ingest")
 
-    def _article(self, item: _Item) -> Article | Failure:
+    def _article(self, item: Item) -> Article | Failure:
         source, entry = item.source, item.entry
         base = replace(entry_article(entry, item.feed, item.ref, None, site=source.name, language=source.language),
-                       url=item.url, meta=_meta(item))
+                       url=item.url, meta=item_meta(item))
         if not self._follows(item) or not entry.link:
             return base if entry.text.strip() else Failure(item.ref, "feed item has no text and no link", "ingest")
         if item.url is None:
@@ -271,27 +243,14 @@ class FeedReader:
             return self._teaser(item, base, exc)
         except InputError as exc:
             return self._teaser(item, base, exc)
+        except Exception as exc:
+            log.debug("page not readable", exc_info=True)
+            return self._teaser(item, base, InputError(f"page not readable ({type(exc).__name__})"))
         return replace(article, title=article.title or entry.title, site=source.name or item.feed.title or article.site,
                        published_raw=article.published_raw or entry.published,
-                       language=source.language or article.language or item.feed.language, meta=_meta(item))
+                       language=source.language or article.language or item.feed.language, meta=item_meta(item))
 
-    def _read_page(self, page: _Page) -> Article | Failure:
-        try:
-            fetched = self.fetcher.fetch(page.url, accept=HTML_TYPES, origin=page.origin["feed"])
-        except FetchError as exc:
-            return Failure(page.ref, f"page not read: {exc}", "deferred" if exc.kind == "deferred" else "ingest",
-                           status="skipped" if exc.kind == "deferred" else "failed")
-        from .html import parse_html
-
-        try:
-            article = parse_html(decode_bytes(fetched.body)[0], page.ref, None, url=fetched.final_url)
-        except InputError as exc:
-            return Failure(page.ref, str(exc), "ingest")
-        item = {k: page.origin.get(k) for k in ("url_key", "guid")}
-        meta = {"feed": page.origin["feed"], "feed_item": item} if any(item.values()) else {}
-        return replace(article, meta=meta)
-
-    def _teaser(self, item: _Item, base: Article, exc: Exception) -> Article | Failure:
+    def _teaser(self, item: Item, base: Article, exc: Exception) -> Article | Failure:
         kind = getattr(exc, "kind", "extract")
         if kind == "robots":
             item.stats.robots_disallowed += 1
@@ -302,17 +261,3 @@ class FeedReader:
         return replace(base, flags=("teaser_only",), meta={**base.meta, "teaser_only": str(exc)})
 
 
-def _page(fetched, ref: str) -> Article | Failure:
-    """An HTML page given directly as an input (no feed around it)."""
-    from .html import parse_html
-
-    try:
-        return parse_html(decode_bytes(fetched.body)[0], ref, None, url=fetched.final_url)
-    except Exception as exc:  # noqa: BLE001 - InputError, or whatever a hostile page provokes
-        return Failure(ref, str(exc) if isinstance(exc, InputError) else f"page not readable: {type(exc).__name__}",
-                       "ingest")
-
-
-def _meta(item: _Item) -> dict[str, Any]:
-    return {"feed": item.source.url, "feed_item": {"url_key": item.key, "guid": item.entry.guid},
-            **({"feed_id": item.entry.guid} if item.entry.guid else {})}

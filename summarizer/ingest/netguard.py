@@ -39,7 +39,7 @@ def public_problem(address: str) -> str | None:
     for kind, test in (("loopback", ip.is_loopback), ("link-local", ip.is_link_local),
                        ("multicast", ip.is_multicast), ("unspecified", ip.is_unspecified),
                        ("carrier-grade NAT (100.64.0.0/10)", isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT),
-                       ("private", ip.is_private), ("reserved", ip.is_reserved)):
+                       ("reserved", ip.is_reserved), ("private", ip.is_private)):
         if test:
             return kind
     return None if ip.is_global else "non-public"
@@ -47,6 +47,10 @@ def public_problem(address: str) -> str | None:
 
 class AddressRefused(NewConnectionError):
     """The host resolves to an address this connection may not reach."""
+
+    def __init__(self, conn: object, message: str) -> None:
+        super().__init__(conn, message)  # type: ignore[arg-type]
+        self.reason = message
 
 
 class Deadline:

@@ -183,7 +183,12 @@ def fetch(spec: ModelSpec, progress: bool = True, force: bool = False) -> Path:
     try:
         folder, size = download(spec, SMALL_PATTERNS, progress=progress, force=force)
     except Exception as exc:  # noqa: BLE001 - whatever the hub or the network answered: one line
-        raise unavailable(spec, f"could not be downloaded: {hub_host()} answered {describe_error(exc)}") from None
+        answer = describe_error(exc)
+        if answer.startswith(("HTTP 404", "HTTP 401", "HTTP 403")):
+            raise ModelUnavailable(spec.name, spec.ref, f"could not be downloaded: {hub_host()} answered {answer}",
+                                   f"check the hub id '{spec.hf}' of '{spec.name}' in models.yaml (a typo, or a "
+                                   f"private or gated model: log in with 'hf auth login' first)") from None
+        raise unavailable(spec, f"could not be downloaded: {hub_host()} answered {answer}") from None
     log.info("downloaded model '%s' (%s): %.1f MB in %.1fs into %s", spec.name, spec.ref, size / 1e6,
              time.perf_counter() - started, folder)
     return folder

@@ -119,6 +119,27 @@ class ModelRegistry:
         self._cuda: bool | None = None
         self._observed: dict[str, tuple[str, str]] = {}
 
+    def check_device(self, names: list[str]) -> None:
+        """--device cuda where the engines of these models see no GPU: a configuration error, said at once.
+
+        Raises:
+            ConfigError: naming the engine that sees no CUDA device and what to use instead.
+        """
+        if not (self.device or "").startswith("cuda"):
+            return
+        for engine in sorted({self.engine_choice(self.config.model(n)) for n in names}):
+            if engine == "ctranslate2":
+                from .engines.ct2_engine import cuda_available
+
+                seen = cuda_available()
+            else:
+                import torch
+
+                seen = torch.cuda.is_available()
+            if not seen:
+                raise ConfigError(f"--device {self.device}: {engine} sees no CUDA GPU on this machine; use --device "
+                                  f"cpu (or auto, which takes a GPU when there is one)")
+
     def ensure_available(self, name: str) -> Path:
         """The model's intact local folder, downloading when possible; ModelUnavailable at once otherwise."""
         return hub.ensure_local(self.config.model(name), progress=self.download_progress)

@@ -142,7 +142,9 @@ class Pipeline:
         return list(dict.fromkeys(names))
 
     def check_models(self) -> None:
-        """Fail fast (ModelUnavailable) when a required model is missing, broken, or cannot be fetched."""
+        """Fail fast, before any article: ConfigError when the device asked for is not there,
+        ModelUnavailable when a required model is missing, broken, or cannot be fetched."""
+        self.registry.check_device(self.all_models())
         for name in self.required_models():
             self.registry.ensure_available(name)
 

@@ -102,9 +102,15 @@ def _atom(outdir: OutputDir, title: str | None) -> str:
     return digests_atom(entries, feed_id, title or "News digests")
 
 
-def write_all(briefs_folder: Path, target: Path, group_by: str = "date", title: str | None = None) -> Digest:
-    """Every brief of a folder in one digest file (.html, .md or .txt by the target's suffix)."""
-    digest = build_digest(load_briefs(briefs_folder), group_by=group_by, title=title)
+def write_all(briefs_folder: Path, target: Path, group_by: str = "date", title: str | None = None,
+              day: date | None = None) -> Digest:
+    """Every brief of a folder (or of one day, when `day` is given) in one digest file (.html, .md or
+    .txt by the target's suffix)."""
+    briefs = load_briefs(briefs_folder)
+    if day is not None:
+        briefs = briefs_of_day(briefs, day)
+        title = title or f"News digest, {day.isoformat()}"
+    digest = build_digest(briefs, group_by=group_by, title=title)
     suffix = target.suffix.lower()
     text = digest_markdown(digest) if suffix in (".md", ".markdown") else digest_text(digest) if suffix == ".txt" \
         else digest_html(digest)

@@ -10,6 +10,8 @@ CLI's progress bar is one.
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import sys
 from collections.abc import Iterable
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Optional, Protocol
 
 from ..config import load_config
-from ..errors import SummarizerError
+from ..errors import OutputError, SummarizerError
 from ..faults import crash_point
 from ..ingest.sources import load_sources
 from ..models import hub
@@ -108,7 +110,10 @@ def run_folder(settings: RunSettings, observer: RunObserver | None = None,
     """
     observer = observer or _Silent()
     outdir = OutputDir(settings.out)
-    outdir.lock(wait=settings.wait)
+    try:
+        outdir.lock(wait=settings.wait)
+    except OSError as exc:
+        raise OutputError.from_os(exc, "lock the output folder at") from None
     store = None
     try:
         store = Store(state_path(settings.out, settings.state))
@@ -142,11 +147,18 @@ def _run(settings: RunSettings, observer: RunObserver, outdir: OutputDir, store:
         observer.started(inputs.total)
         _loop(pipeline, stopper.wrap(inputs.items), outdir, store, report, observer, settings.force, inputs)
         _feeds_done(inputs, store, report, complete=not stopper.signal)
+        if report.seq == 0 and not stopper.signal:
+            report.extra["note"] = _nothing_note(settings, inputs)
     except KeyboardInterrupt:
         report.interrupted = stopper.signal or "SIGINT"
     except SummarizerError as exc:
         report.error = str(exc)
         raise
+    except OSError as exc:  # the disk, not a bug: disk full, permissions, a read-only file system
+        error = OutputError.from_os(exc, "write" if isinstance(exc, PermissionError) or exc.errno in
+                                    (errno.ENOSPC, errno.EROFS, errno.EDQUOT) else "use")
+        report.error = str(error)
+        raise error from None
     except Exception as exc:
         report.error, report.error_code = f"internal error: {type(exc).__name__}: {exc}", INTERNAL_ERROR
         raise
@@ -157,6 +169,15 @@ def _run(settings: RunSettings, observer: RunObserver, outdir: OutputDir, store:
         if pipeline is not None:
             pipeline.executor.close()
         observer.finished(report)
+
+
+def _nothing_note(settings: RunSettings, inputs: Inputs) -> str:
+    """Why a run had nothing to do, in one line."""
+    if inputs.reader is not None and not [i for i in settings.inputs if not i.startswith(("http://", "https://"))]:
+        states = sorted({s.status for s in inputs.reader.stats}) or ["no feeds"]
+        return f"nothing to do: the feeds had no items to read ({', '.join(states)})"
+    return (f"nothing to do: no articles in {', '.join(settings.inputs) or 'the inputs'} (files .txt, .json, .jsonl, "
+            f".html, .xml/.rss/.atom, optionally .gz; hidden files and the output folder are not read)")
 
 
 def _recover(outdir: OutputDir, store: Store, observer: RunObserver) -> None:
@@ -228,7 +249,11 @@ def _finish(settings: RunSettings, outdir: OutputDir, store: Store, report: RunR
         report.extra["name_variants"] = pipeline.names.report()
     if settings.digest and report.error is None:
         report.extra["digest"] = [str(p) for p in write_day(outdir)]
-    report.path = outdir.write_report(report.header(), report.articles())
+    try:
+        report.path = outdir.write_report(report.header(), report.articles())
+    except OSError as exc:  # the disk that stopped the run may stop the report too: say so, do not crash
+        if report.error is None:
+            report.error = str(OutputError.from_os(exc, "write"))
     store.finish_run(report.run_id, report.exit_code)
 
 
@@ -241,12 +266,14 @@ def retry_settings(out: Path, state: Optional[Path] = None) -> RunSettings:
         last = store.last_run()
         if last is None:
             raise ConfigError(f"no run recorded in {store.path}")
-        refs = [row.ref for row in store.items(last.run_id, status="failed")]
+        rows = list(store.items(last.run_id, status="failed"))
     finally:
         store.close()
+    refs = [row.ref for row in rows]
+    origins = {row.ref: json.loads(row.origin) for row in rows if row.origin}
     saved = dict(last.settings)
     known = set(RunSettings.__dataclass_fields__)
     saved = {k: v for k, v in saved.items() if k in known}
     for key in ("out", "models", "state", "glossary"):
         saved[key] = Path(saved[key]) if saved.get(key) else None
-    return RunSettings(**{**saved, "inputs": [], "retry_refs": refs, "force": False})
+    return RunSettings(**{**saved, "inputs": [], "retry_refs": refs, "retry_origins": origins, "force": False})

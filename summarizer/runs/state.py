@@ -8,6 +8,7 @@ reader never blocks the writer. Rows leave this module as named tuples, never ba
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -106,6 +107,9 @@ class Store:
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+                # SQLite creates its files 0644 whatever the umask; made here first, the database and
+                # its -wal/-shm files get what any file the user creates gets (0666 less the umask)
+                os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o666))
             self.db = sqlite3.connect(str(path), timeout=60, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")

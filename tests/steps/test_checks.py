@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from summarizer.errors import ConfigError
-from summarizer.steps.checks import degenerate_reason, is_untranslated, summary_checks, support
 from summarizer.runs.glossary_file import read_glossary
+from summarizer.steps.checks import degenerate_reason, is_untranslated, summary_checks, support
 from summarizer.steps.names import NameBook
 from summarizer.steps.numbers import number_mismatch
 from tests.helpers import write
