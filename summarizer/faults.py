@@ -1,5 +1,7 @@
 """Crash points for the kill -9 tests: `SUMMARIZER_CRASH_AT=name:N` kills this process with
-SIGKILL the Nth time the named point is reached. Without the variable it costs one lookup.
+SIGKILL the Nth time the named point is reached; `name:N:raise` raises an InjectedFault there
+instead (a stand-in for a bug: the run must end with exit 70, the report saying so). Without
+the variable it costs one lookup.
 
 Points: "translate" (after a translation batch), "summarize" (after a summary batch),
 "write" (brief files written, briefs.jsonl line not yet), "mark" (line written, state not yet),
@@ -16,15 +18,22 @@ _SPEC = os.environ.get("SUMMARIZER_CRASH_AT", "")
 _COUNTS: dict[str, int] = {}
 
 
+class InjectedFault(RuntimeError):
+    """Raised at a crash point asked for with `:raise` (never in normal runs)."""
+
+
 def crash_point(name: str) -> None:
-    """Die here (SIGKILL) when the environment asks for it; see the module doc."""
+    """Die here (SIGKILL), or raise, when the environment asks for it; see the module doc."""
     if not _SPEC:
         return
-    point, _, nth = _SPEC.partition(":")
+    point, _, rest = _SPEC.partition(":")
     if point != name:
         return
+    nth, _, mode = rest.partition(":")
     _COUNTS[name] = _COUNTS.get(name, 0) + 1
     if _COUNTS[name] >= int(nth or 1):
+        if mode == "raise":
+            raise InjectedFault(f"fault injected at '{name}' (SUMMARIZER_CRASH_AT)")
         os.kill(os.getpid(), signal.SIGKILL)
 
 

@@ -1,6 +1,6 @@
 """Language identification per article: script ratios first, lingua for Latin-script text.
 
-Arabic-script languages are told apart by their own letters (Persian پ چ ژ گ ی ک, Urdu ٹ ڈ ڑ ں ے),
+Arabic-script languages are told apart by their own letters (Persian پ چ ژ گ ی ک, Urdu ٹ ڈ ڑ ں ے ہ ھ),
 which is exact enough and costs nothing; lingua (when installed) names Latin-script languages.
 """
 
@@ -12,7 +12,7 @@ import re
 from .arabic import ARABIC_SCRIPT_LANGS, arabic_ratio, latin_ratio
 
 PERSIAN_RE = re.compile("[پچژگیک]")
-URDU_RE = re.compile("[ٹڈڑںےۓھ]")
+URDU_RE = re.compile("[ٹڈڑںےۓھہۃ]")  # letters Persian never writes
 ARABIC_ONLY_RE = re.compile("[ةيكىؤئ]")
 LATIN_LANGS = ("ENGLISH", "FRENCH", "SPANISH", "GERMAN", "ITALIAN", "PORTUGUESE", "TURKISH", "DUTCH",
                "INDONESIAN")
@@ -34,7 +34,7 @@ def _arabic_script_language(text: str) -> str:
     urdu = len(URDU_RE.findall(text)) / letters
     persian = len(PERSIAN_RE.findall(text)) / letters
     arabic = len(ARABIC_ONLY_RE.findall(text)) / letters
-    if urdu > 0.02 and urdu >= persian / 4:
+    if urdu > 0.02:  # Urdu shares ک and ی with Persian; these letters are its own
         return "ur"
     if persian > 0.03 and persian > arabic:
         return "fa"

@@ -128,7 +128,11 @@ def test_a_hub_that_answers_http_errors_is_one_line(world, tmp_path, status, com
                 if command == "run" else ["models", "fetch", "hub-marian", "--models", str(world / "hub.yaml")])
         proc = cli(*args, env=env, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stdout + proc.stderr
-    assert f"answered HTTP {status}" in proc.stderr and "hub-marian" in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines  # one line, nothing else
+    assert f"answered HTTP {status}" in lines[0] and "hub-marian" in lines[0]
+    if status == 404:  # a mistyped id: the hub was reached, so the advice is to check the id
+        assert "check the hub id 'acme/tiny-marian'" in lines[0] and "where the hub is reachable" not in lines[0]
     if command == "run":
         assert json.loads((tmp_path / "out" / "run-report.json").read_text(encoding="utf-8"))["exit_code"] == 2
 

@@ -57,10 +57,13 @@ def test_every_check_on_the_pipeline(scripted):
     assert "fallback_model" in flags[2] and brief.sentences[2].en.startswith("He added")
     assert "degenerate:loop" in flags[3] and brief.checks["degenerate"] == [3]
     assert reg.get("tiny-nllb").engine.retries >= 1  # the loop was retried once, stronger
-    assert "Aqaba" in brief.sentences[3].en  # placed by alignment (or inserted next to it): never lost
-    assert {"glossary", "glossary_inserted"} & set(flags[3])
+    # the term once, and the flag says how it got there (whether alignment places it is shown with a
+    # chosen alignment in tests/steps/test_glossary.py: random weights cannot show it)
+    assert brief.sentences[3].en.count("Aqaba") == 1
     [use] = brief.checks["glossary"]
     assert (use["en"], use["sentences"], use["placed"] + use["inserted"]) == ("Aqaba", [3], 1)
+    assert ("glossary" in flags[3]) == (use["placed"] == 1)
+    assert ("glossary_inserted" in flags[3]) == (use["inserted"] == 1)
     support_ = brief.checks["summary_support"]
     assert [s["supported"] for s in support_] == [True, False]
     assert support_[1]["missing_names"] == ["Obama"] and support_[1]["missing_numbers"] == ["99"]

@@ -1,5 +1,9 @@
 """An article's brief does not depend on the other articles of its window (issue: results that
-depend on company): same translation and summary alone or in any window, on the shipped engine."""
+depend on company): same translation and summary alone or in any window, on the shipped engine.
+
+The company is written so that the short article's sentences really share translation batches with
+other articles' sentences (same token lengths, so the same output budget): the test records the
+batches the shipped engine decoded and fails if they never mixed, so it cannot pass by construction."""
 
 from __future__ import annotations
 
@@ -14,9 +18,32 @@ from summarizer.steps.translate import output_budget
 from tests.helpers import ARTICLE_AR, RecordingRegistry
 
 SHORT = Article(ref="short", title="خبر قصير", text="نعم.\nقال الوزير كلمة قصيرة.\nانتهى الاجتماع مساء.\nوعاد الجميع.")
+# Sentences shaped like SHORT's ("نعم." aside): they land in the same length buckets
+TWINS = ["قال المدير كلمة قصيرة.", "انتهى اللقاء مساء.", "وعاد الوفد.", "قال الوزير جملة قصيرة.",
+         "انتهى الحفل ظهرا.", "وعاد الطلاب."]
 OTHERS = [Article(ref=f"o{k}", text=(f"قال المتحدث إن الاجتماع رقم {k} انتهى بعد ساعات طويلة من النقاش حول "
-                                     "الميزانية والخطط الجديدة للمدينة. ") * (k + 2) + "\n" + ARTICLE_AR)
+                                     "الميزانية والخطط الجديدة للمدينة. ") * (k + 2) + "\n" + ARTICLE_AR + "\n" +
+                  "\n".join(TWINS[k % 2::2]))
           for k in range(5)]
+
+
+class BatchLog:
+    """Wraps the shipped engine's generate_many (two batches decoding at once, as shipped) and keeps
+    every batch it was given."""
+
+    def __init__(self, engine) -> None:
+        self.engine, self.batches = engine, []
+
+    def __getattr__(self, name):
+        return getattr(self.engine, name)
+
+    def generate_many(self, jobs, prefix=(), settings=None):
+        self.batches += [job.batch for job in jobs]
+        return self.engine.generate_many(jobs, prefix=prefix, settings=settings)
+
+    def generate(self, batch, **kwargs):
+        self.batches.append(tuple(tuple(x) for x in batch))
+        return self.engine.generate(batch, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +61,28 @@ def _brief_of(config, registry, items, ref="short"):
     return brief
 
 
+def _ids(model, text: str) -> tuple[int, ...]:
+    return tuple(model.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+
 @pytest.mark.parametrize("company", [[], OTHERS[:2], OTHERS, OTHERS[::-1]], ids=["alone", "two", "five", "reversed"])
-def test_same_brief_whatever_else_is_in_the_window(shipped, company):
+def test_same_brief_whatever_else_is_in_the_window(shipped, company, monkeypatch):
     config, registry = shipped
-    assert registry.get("tiny-marian-ar-en").engine.name == "ctranslate2"
+    model = registry.get("tiny-marian-ar-en")
+    assert model.engine.name == "ctranslate2"
     alone = _brief_of(config, registry, [SHORT])
+    log = BatchLog(model.engine)
+    monkeypatch.setattr(model, "engine", log)
     mixed = _brief_of(config, registry, company[:1] + [SHORT] + company[1:])
+    monkeypatch.undo()
     assert [s.en for s in mixed.sentences] == [s.en for s in alone.sentences]
     assert (mixed.title, mixed.summary) == (alone.title, alone.summary)
     assert mixed.checks == alone.checks
+    if company:  # the property was tested where it can break: SHORT's sentences decoded beside others'
+        short = {_ids(model, s.ar) for s in alone.sentences}
+        theirs = {_ids(model, t) for t in TWINS}
+        shared = [b for b in log.batches if short & set(b) and theirs & set(b)]
+        assert shared, "the short article never shared a translation batch with another article"
 
 
 def test_every_sequence_is_decoded_to_its_own_limits(shipped):

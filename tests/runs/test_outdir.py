@@ -44,11 +44,14 @@ def test_out_naming_a_file_is_a_clear_error(tmp_path):
 @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_outputs_get_the_permissions_of_any_file_the_user_creates(tmp_path, umask, mode):
     code = ("import os, sys; os.umask(int(sys.argv[2], 8)); from pathlib import Path\n"
-            "from summarizer.runs.atomic import atomic_write\n"
-            "p = Path(sys.argv[1]); atomic_write(p / 'new.json', '{}'); atomic_write(p / 'old.json', '[]')")
+            "from summarizer.runs.atomic import atomic_write\nfrom summarizer.runs.state import Store\n"
+            "p = Path(sys.argv[1]); atomic_write(p / 'new.json', '{}'); atomic_write(p / 'old.json', '[]')\n"
+            "s = Store(p / 'state.sqlite'); s.start_run({}); s.close()")
     (tmp_path / "old.json").write_text("x")
     subprocess.run([sys.executable, "-c", code, str(tmp_path), oct(umask)], check=True, cwd=ROOT)
-    for name in ("new.json", "old.json"):
+    for name in ("new.json", "old.json", "state.sqlite", "state.sqlite-wal"):
+        if name.endswith("-wal") and not (tmp_path / name).exists():
+            continue  # checkpointed away on close
         assert oct((tmp_path / name).stat().st_mode & 0o777) == oct(mode), name
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
 

@@ -8,6 +8,7 @@ from summarizer.runs.outdir import OutputDir
 from summarizer.runs.report import RunReport
 from summarizer.runs.state import Store
 from summarizer.types import Failure
+from tests.helpers import ARTICLE_AR, cli, write
 
 
 def _report() -> RunReport:
@@ -42,3 +43,16 @@ def test_entries_are_flushed_to_the_store_not_kept(tmp_path):
         report.add(Failure(f"{k}.txt", "empty input", "ingest"))
     assert len(report._pending) == 5  # memory stays flat: the rest is in the database
     assert sum(1 for _ in report.articles()) == RunReport.FLUSH_EVERY * 2 + 5
+
+
+def test_a_bug_outside_one_article_exits_70_and_the_report_says_so(tiny_models, tmp_path):
+    """A fault injected where the run marks an article done (no article's own work): a bug, not bad input."""
+    write(tmp_path / "in" / "a.txt", ARTICLE_AR)
+    out = tmp_path / "out"
+    proc = cli("run", str(tmp_path / "in"), "--out", str(out), "--models", str(tiny_models),
+               env={"SUMMARIZER_CRASH_AT": "mark:1:raise"})
+    assert proc.returncode == 70 and "Traceback" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "internal error: InjectedFault" in errors[0] and "a bug" in errors[0]
+    data = json.loads((out / "run-report.json").read_text(encoding="utf-8"))
+    assert data["exit_code"] == 70 and data["error"].startswith("internal error: InjectedFault")

@@ -72,9 +72,10 @@ def test_with_nothing_aligned_the_term_is_inserted_and_nothing_is_lost(marian):
 
 
 def test_glossary_files_in_the_encodings_spreadsheets_write(tmp_path):
-    rows = "ar,en\nالحشد الشعبي,Popular Mobilization Forces\nالعقبة,Aqaba\n"
+    rows = "ar,en\nالحشد الشعبي,Popular Mobilization Forces of Iraq and their allies\nالعقبة,Aqaba\n"
     for name, data in (("utf8.csv", rows.encode("utf-8")), ("bom.csv", rows.encode("utf-8-sig")),
                        ("utf16.csv", rows.encode("utf-16")), ("cp1256.csv", rows.encode("cp1256"))):
         glossary = read_glossary(write(tmp_path / name, data))
-        assert [(t.ar, t.en) for t in glossary.terms] == [("الحشد الشعبي", "Popular Mobilization Forces"),
+        assert [(t.ar, t.en) for t in glossary.terms] == [("الحشد الشعبي", "Popular Mobilization Forces of Iraq "
+                                                                          "and their allies"),
                                                           ("العقبة", "Aqaba")], name
