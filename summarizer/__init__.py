@@ -10,6 +10,10 @@ Public API::
     from summarizer import RunSettings, run_folder          # the incremental, locked cron run
     report = run_folder(RunSettings(inputs=["articles/"], out=Path("briefs")))
 
+    from summarizer import search                           # Arabic and English search of the briefs
+    for hit in search("briefs", "الحشد الشعبي", since="2026-11-01"):
+        print(hit.date, hit.title, hit.snippet)
+
 Importing the package loads neither torch nor transformers; models load on first use.
 """
 
@@ -20,11 +24,12 @@ from .errors import ConfigError, InputError, LockedError, ModelUnavailable, Summ
 from .ingest.inputs import iter_articles
 from .pipeline import Pipeline, PipelineOptions
 from .runs import RunObserver, RunReport, RunSettings, run_folder
+from .runs.search import Hit, search
 from .types import Article, Brief, Failure
 from .version import __version__
 
 __all__ = [
-    "Article", "Brief", "Config", "ConfigError", "Failure", "InputError", "LockedError", "ModelSpec",
+    "Article", "Brief", "Config", "ConfigError", "Failure", "Hit", "InputError", "LockedError", "ModelSpec",
     "ModelUnavailable", "Pipeline", "PipelineOptions", "Profile", "RunObserver", "RunReport", "RunSettings",
-    "SummarizerError", "__version__", "iter_articles", "load_config", "run_folder",
+    "SummarizerError", "__version__", "iter_articles", "load_config", "run_folder", "search",
 ]

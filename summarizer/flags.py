@@ -60,6 +60,8 @@ FLAGS: tuple[Flag, ...] = (
     _s("degenerate:too_long", "degenerate", "the output was far longer than its source, even after a retry",
        _DEGENERATE_ACTION),
     _s("retried", "retried", "the first output was broken; the retry is what you see", "nothing"),
+    _s("human_translation", "human_translation", "an editor's translation of this sentence (made on the review "
+       "page) was used instead of the model's", "nothing"),
     _s("low_confidence", "low_confidence", "the engine's mean token log-probability was below -1.5",
        "check this sentence first"),
     _s("lowest_confidence", None, "among the 10% lowest-scoring sentences of the article (listed in "

@@ -13,7 +13,7 @@ import typer
 
 from ..errors import OutputError
 from ..version import __version__
-from . import digest, run, status
+from . import digest, review, run, search, status
 from .common import err, log
 from .models import models_app
 
@@ -38,6 +38,8 @@ app.command()(run.run)
 app.command()(run.retry)
 app.command("digest")(digest.digest)
 app.command()(status.status)
+app.command("search")(search.search_command)
+app.command()(review.review)
 app.add_typer(models_app, name="models")
 
 

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from ..runs.digests import write_all, write_day
+from ..runs.digests import folder_edits, write_all, write_day
 from ..runs.outdir import JSONL, OutputDir
 from .common import err, fail
 
@@ -42,7 +42,12 @@ def digest(
                                (when or date.today()))
             err.print(f"digest: {result.stories} stories from {result.briefs} briefs -> {target}", markup=False)
             return
-        paths = write_day(OutputDir(folder), when, group_by=group_by, title=title)
+        log = folder_edits(folder)
+        try:
+            paths = write_day(OutputDir(folder), when, group_by=group_by, title=title, edits=log)
+        finally:
+            if log is not None:
+                log.store.close()
     except OSError as exc:
         raise fail(f"cannot write the digest: {exc.strerror or exc}") from None
     err.print(f"digest: {', '.join(str(p) for p in paths)}", markup=False)

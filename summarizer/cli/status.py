@@ -39,6 +39,9 @@ def status(
                   f"{feed['robots_disallowed']} disallowed by robots.txt, {len(feed['failed'])} failed")
         for failure in feed["failed"]:
             out.print(f"    {failure['url']}: {failure['reason']}")
+    for day in data["review"][:14]:
+        out.print(f"  {day['day']}: {day['briefs']} briefs, {day['pending']} pending, {day['approved']} approved, "
+                  f"{day['rejected']} rejected, {day['edited']} edited")
     for item in failed:
         out.print(f"  failed  {item['ref']}: {item['error']}")
     for item in pending[:50]:

@@ -84,7 +84,7 @@ def _article_flags(seg: Segmented, summary: _SummaryPart, sentence_flags: set[st
     flags += list(seg.article.flags) + (["title_derived"] if seg.title_derived else [])
     raised = {article_flag(f) for f in sentence_flags} - {None}
     order = ("long_sentence_split", "output_length_limit", "passthrough", "numbers_mismatch", "low_confidence",
-             "untranslated_output", "retried", "fallback_model", "glossary", "glossary_inserted",
+             "untranslated_output", "retried", "human_translation", "fallback_model", "glossary", "glossary_inserted",
              "glossary_unplaced", "name_unified", "degenerate")
     return flags + [f for f in order if f in raised]
 

@@ -26,6 +26,7 @@ SAME_STORY = 0.45  # English title + summary
 SAME_STORY_SOURCE = 0.25  # and the source side must agree too
 REPRINT = 0.6  # the source side alone: the same text reprinted
 MAX_DAYS_APART = 3  # stories published further apart are never one story
+UNDATED = "Undated"  # the heading of stories with no date
 
 
 def overlap(a: str, b: str) -> float:
@@ -91,7 +92,7 @@ class Story:
     @property
     def date(self) -> str:
         dates = [b["source"].get("published") for b in self.briefs if b["source"].get("published")]
-        return min(dates) if dates else "undated"
+        return min(dates) if dates else UNDATED
 
     @property
     def sources(self) -> list[dict[str, Any]]:
@@ -121,13 +122,20 @@ def merge_stories(briefs: Iterable[Mapping[str, Any]]) -> list[Story]:
     return [story for story, _ in stories]
 
 
-def group(stories: list[Story], by: str = "date") -> list[tuple[str, list[tuple[str, list[Story]]]]]:
-    """[(outer label, [(inner label, stories)])]: date then source, or source then date.
+def group(stories: list[Story], by: str = "date", label: str = "") -> list[tuple[str, list[tuple[str, list[Story]]]]]:
+    """[(outer label, [(inner label, stories)])]: date then source, source then date, or ("order")
+    one group in the given order (an editor's), headed `label`.
 
-    Dates run newest first; sources alphabetically.
+    Dates run newest first; sources alphabetically; stories without a site are "Other sources"
+    (their file name stays on the story's own source line, not in a heading too).
     """
+    if by == "order":
+        return [(label, [("", stories)])] if stories else []
+
     def site(story: Story) -> str:
-        return story.sources[0]["site"] or "?"
+        source = story.lead["source"]
+        url = str(source.get("url") or "")
+        return source.get("site") or (url.split("/")[2] if url.count("/") >= 2 else "") or "Other sources"
 
     outer_key, inner_key = (lambda s: s.date, site) if by == "date" else (site, lambda s: s.date)
     outer: dict[str, dict[str, list[Story]]] = {}
@@ -136,8 +144,8 @@ def group(stories: list[Story], by: str = "date") -> list[tuple[str, list[tuple[
 
     def order(labels: Iterable[str], dates: bool) -> list[str]:
         labels = list(labels)
-        dated = sorted((x for x in labels if x != "undated"), reverse=True) if dates else sorted(labels)
-        return dated + (["undated"] if dates and "undated" in labels else [])
+        dated = sorted((x for x in labels if x != UNDATED), reverse=True) if dates else sorted(labels)
+        return dated + ([UNDATED] if dates and UNDATED in labels else [])
 
     return [(o, [(i, outer[o][i]) for i in order(outer[o], by != "date")]) for o in order(outer, by == "date")]
 
@@ -167,8 +175,8 @@ class Digest:
 
 def build_digest(briefs: Iterable[Mapping[str, Any]], group_by: str = "date", title: str | None = None) -> Digest:
     """Merge same-story briefs and group them for a digest."""
-    if group_by not in ("date", "source"):
-        raise ValueError(f"group_by must be 'date' or 'source', not {group_by!r}")
+    if group_by not in ("date", "source", "order"):
+        raise ValueError(f"group_by must be 'date', 'source' or 'order', not {group_by!r}")
     items = list(briefs)
     return digest_of(merge_stories(items), group_by, title or "News digest", len(items))
 
@@ -176,8 +184,9 @@ def build_digest(briefs: Iterable[Mapping[str, Any]], group_by: str = "date", ti
 def digest_of(stories: list[Story], group_by: str, title: str, briefs: int, omitted: int = 0,
               note: str | None = None) -> Digest:
     """A digest of given stories (a trimmed digest keeps its count of briefs and says what it left out)."""
-    dates = sorted(s.date for s in stories if s.date != "undated")
-    return Digest(title=title, date_range=(dates[0], dates[-1]) if dates else None, groups=group(stories, group_by),
+    dates = sorted(s.date for s in stories if s.date != UNDATED)
+    return Digest(title=title, date_range=(dates[0], dates[-1]) if dates else None,
+                  groups=group(stories, group_by, "Chosen by the editors"),
                   stories=len(stories), briefs=briefs, group_by=group_by, omitted=omitted, note=note)
 
 

@@ -79,8 +79,12 @@ def _paragraphs(brief: Brief) -> list[list[Any]]:
     return groups
 
 
-def brief_html(brief: Brief) -> str:
-    """The bilingual page of one brief: sentences side by side, linked summary, flags."""
+def brief_html(brief: Brief, edited: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+    """The bilingual page of one brief: sentences side by side, linked summary, flags.
+
+    `edited` ({field: {value, machine, stale, at}}, from runs.edits.overlay) marks what editors
+    changed; the brief already carries their text, and the page keeps the machine text at hand.
+    """
     links = dict(brief.summary_links)
     lines = [{"text": text, "sources": list(links.get(k, ()))} for k, text in enumerate(brief.summary_sentences)]
     checks = brief.checks
@@ -88,7 +92,7 @@ def brief_html(brief: Brief) -> str:
              for f in checks.get("flags", [])]
     return environment().get_template("brief.html.j2").render(
         brief=brief, lang=brief.language or "ar", paragraphs=_paragraphs(brief), summary_lines=lines,
-        meta=source_block(brief), flags=flags, checks=checks,
+        meta=source_block(brief), flags=flags, checks=checks, edited=edited or {},
         coverage_low=float(checks.get("coverage", 1.0)) < 1.0)
 
 
@@ -123,8 +127,11 @@ def story_view(story: Any) -> Mapping[str, Any]:
     """What a template shows of a story (bidi overrides and control characters removed: briefs of
     older versions may hold them)."""
     lead = story.lead
-    shown = {"title_en": lead["title"].get("en", ""), "title_ar": lead["title"].get("ar", ""),
-             "summary_en": lead["summary"].get("en", ""), "summary_ar": lead["summary"].get("ar", "")}
+    title_ar, summary_ar = lead["title"].get("ar", ""), lead["summary"].get("ar", "")
+    if title_ar and " ".join(summary_ar.split()).startswith(" ".join(title_ar.split())):
+        summary_ar = " ".join(summary_ar.split())[len(" ".join(title_ar.split())):].strip()  # said once: a derived title
+    shown = {"title_en": lead["title"].get("en", ""), "title_ar": title_ar,
+             "summary_en": lead["summary"].get("en", ""), "summary_ar": summary_ar}
     sources = [{**s, "site": clean_display(str(s.get("site") or "")), "published": clean_display(s.get("published"))}
                for s in story.sources]
     return {**{k: clean_display(str(v or "")) for k, v in shown.items()}, "lang": lead.get("language") or "ar",

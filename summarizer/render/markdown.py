@@ -36,12 +36,16 @@ def md_link(label: Any, url: Any) -> str:
 
 
 def source_block(brief: Brief) -> Mapping[str, str]:
-    """Attributes of the attribution line, for Markdown and HTML alike."""
+    """Attributes of the attribution line, for Markdown and HTML alike. A local input shows as its
+    file name only (pages get shared: an absolute path of the machine that made them says nothing
+    and tells too much)."""
     src = brief.source
+    ref = src.get("ref") or ""
+    shown_ref = None if src.get("url") and ref.startswith(("http://", "https://")) else ref.replace("\\", "/").rsplit("/", 1)[-1]
     return {k: str(v) for k, v in (
         ("site", src.get("site")), ("published", src.get("published") or src.get("published_raw")),
         ("dateline", src.get("dateline")), ("byline", src.get("byline")), ("url", src.get("url")),
-        ("input", src.get("ref")),
+        ("input", shown_ref),
     ) if v}
 
 
@@ -51,8 +55,10 @@ def _src_div(text: str, lang: str) -> str:
     return f'<div lang="{lang}">\n\n{text}\n\n</div>\n'
 
 
-def brief_markdown(brief: Brief) -> str:
-    """A readable bilingual brief: title, summary, attribution, checks, then every sentence pair."""
+def brief_markdown(brief: Brief, edited: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+    """A readable bilingual brief: title, summary, attribution, checks, then every sentence pair
+    (`edited`: what editors changed, see render.html.brief_html)."""
+    edited = edited or {}
     lang = brief.language or "ar"
     title_en = esc(brief.title.get("en") or "(untitled)")
     lines = [f"# {title_en}\n", _src_div(f"## {esc(brief.title.get('ar', ''))}", lang)]
@@ -62,6 +68,8 @@ def brief_markdown(brief: Brief) -> str:
         lines.append(" · ".join(parts) + "\n")
     lines.append("## Summary\n")
     lines.append(esc(brief.summary.get("en", "")) + "\n")
+    if "summary" in edited:
+        lines.append(f"_Edited by an editor. The machine's summary:_ {esc(edited['summary']['machine'])}\n")
     lines.append(_src_div(esc(brief.summary.get("ar", "")), lang))
     checks = brief.checks
     flags = ", ".join(checks.get("flags", [])) or "none"

@@ -23,12 +23,14 @@ from ..render.atom import DigestEntry, digests_atom
 from ..render.digest import Digest, build_digest, trimmed
 from ..render.html import digest_html, digest_markdown, digest_text
 from .atomic import atomic_write
+from .edits import EditRow, Edits, overlay
 from .outdir import DIGEST_HTML, DIGEST_MD, OutputDir, load_briefs
 
 EMAIL_LIMIT = 102_000  # bytes: Gmail clips a message over 102 KB
 ATOM_FILE = "digest.xml"
 ATOM_ENTRIES = 14
 DATED_RE = re.compile(r"^digest-(\d{4}-\d{2}-\d{2})\.html$")
+_NONE = EditRow(0, "", "status", None, None, "", None)
 
 
 def local_day(created_at: str) -> date | None:
@@ -64,11 +66,49 @@ def _note(missing: int, rest: str) -> str:
            f"102 KB; every story is in {rest or 'the Markdown and text digests'}."
 
 
+def day_order(briefs: list[Mapping[str, Any]], order: list[str] | None) -> list[Mapping[str, Any]]:
+    """A day's briefs in the editors' order, the briefs it does not name after them (a late run's),
+    each part in the digest's story order."""
+    story = [b for s in build_digest(briefs).ordered() for b in s.briefs]
+    if not order:
+        return story
+    place = {brief_id: k for k, brief_id in enumerate(order)}
+    return sorted(story, key=lambda b: (0, place[b["id"]]) if b["id"] in place else (1, 0))
+
+
+def editors_selection(briefs: list[Mapping[str, Any]], current: Mapping[str, Mapping[str, EditRow]],
+                      order: list[str] | None = None) -> tuple[list[Mapping[str, Any]], bool]:
+    """What a day's digest shows: with approvals, only the approved briefs, in the editors' order
+    (`order`, else the digest's); otherwise every brief. Editors' text always stands in for the
+    machine's. Returns (briefs, approved?)."""
+    shown = {b["id"]: overlay(b, current.get(b["id"], {}))[0] for b in briefs}
+    approved = [b for b in day_order(briefs, order)
+                if (current.get(b["id"], {}).get("status") or _NONE).value == "approved"]
+    if not approved:
+        return [shown[b["id"]] for b in briefs], False
+    return [shown[b["id"]] for b in approved], True
+
+
+def folder_edits(folder: Path) -> Edits | None:
+    """The editors' log of a folder (None when it has no state yet); close its store when done."""
+    from .outdir import state_path
+    from .state import Store
+
+    path = state_path(folder)
+    return Edits(Store(path)) if path.is_file() else None
+
+
 def write_day(outdir: OutputDir, day: date | None = None, group_by: str = "date",
-              title: str | None = None) -> list[Path]:
-    """Write the day's digest files, the stable copies and the Atom feed; returns the paths written."""
+              title: str | None = None, edits: Edits | None = None) -> list[Path]:
+    """Write the day's digest files, the stable copies and the Atom feed; returns the paths written.
+
+    `edits` is the folder's editors' log (runs.edits); when the day has approved briefs, the digest
+    holds only those, in the editors' order, with their text.
+    """
     day = day or datetime.now().astimezone().date()
-    digest = build_digest(briefs_of_day(load_briefs(outdir.root), day), group_by=group_by,
+    current, order = (edits.current(), edits.order(day.isoformat())) if edits is not None else ({}, None)
+    chosen, approved = editors_selection(briefs_of_day(load_briefs(outdir.root), day), current, order)
+    digest = build_digest(chosen, group_by="order" if approved else group_by,
                           title=title or f"News digest, {day.isoformat()}")
     stem = f"digest-{day.isoformat()}"
     paths = {ext: outdir.path(f"{stem}.{ext}") for ext in ("html", "md", "txt")}
@@ -104,13 +144,23 @@ def _atom(outdir: OutputDir, title: str | None) -> str:
 
 def write_all(briefs_folder: Path, target: Path, group_by: str = "date", title: str | None = None,
               day: date | None = None) -> Digest:
-    """Every brief of a folder (or of one day, when `day` is given) in one digest file (.html, .md or
-    .txt by the target's suffix)."""
-    briefs = load_briefs(briefs_folder)
+    """Every brief of a folder (or of one day, when `day` is given: the editors' selection when the
+    day has approvals) in one digest file (.html, .md or .txt by the target's suffix)."""
+    briefs = list(load_briefs(briefs_folder))
+    log = folder_edits(briefs_folder)
+    try:
+        edits = log.current() if log else {}
+        order = log.order(day.isoformat()) if log and day else None
+    finally:
+        if log is not None:
+            log.store.close()
+    approved = False
     if day is not None:
-        briefs = briefs_of_day(briefs, day)
+        briefs, approved = editors_selection(briefs_of_day(briefs, day), edits, order)
         title = title or f"News digest, {day.isoformat()}"
-    digest = build_digest(briefs, group_by=group_by, title=title)
+    else:
+        briefs = [overlay(b, edits.get(b["id"], {}))[0] for b in briefs]
+    digest = build_digest(briefs, group_by="order" if approved else group_by, title=title)
     suffix = target.suffix.lower()
     text = digest_markdown(digest) if suffix in (".md", ".markdown") else digest_text(digest) if suffix == ".txt" \
         else digest_html(digest)

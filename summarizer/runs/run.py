@@ -25,13 +25,16 @@ from ..ingest.sources import load_sources
 from ..models import hub
 from ..models.registry import ModelRegistry
 from ..pipeline import Pipeline, PipelineOptions
+from ..search.index import index_row, write_statements
 from ..types import Article, Brief, Failure
 from .digests import write_day
+from .edits import Edits
 from .feeds import Inputs, open_inputs
 from .feedstate import save_feed_report
 from .glossary_file import read_glossary
 from .outdir import OutputDir, Repairs, state_path
 from .report import RunReport
+from .review import render_edited
 from .settings import RunSettings
 from .signals import GracefulStop
 from .state import ArticleRow, RunSeen, Store
@@ -214,14 +217,17 @@ def _loop(pipeline: Pipeline, items: Iterable[Article | Failure], outdir: Output
         store.mark(ArticleRow(s.id, s.fingerprint, s.article.ref, "pending") for s in segs)
 
     reader, feed_state = inputs.reader, inputs.feed_state
+    edited = set(Edits(store).current())
     for result in pipeline.run(items, skip=skip, on_window=pending):
         origin = None
         if isinstance(result, Brief):
             listed = store.is_done(result.id)
             outdir.write_brief(result, listed=listed)
+            if result.id in edited:  # an edited brief made again: its pages keep the editors' text
+                render_edited(outdir, Edits(store), result.to_dict())
             crash_point("mark")
-            store.mark([ArticleRow(result.id, result.fingerprint, result.source.get("ref") or "", "done")],
-                       synced=not listed)
+            store.mark_done(ArticleRow(result.id, result.fingerprint, result.source.get("ref") or "", "done"),
+                            write_statements(index_row(result.to_dict())), synced=not listed)
             if feed_state is not None:
                 feed_state.record(result)
         else:
@@ -248,7 +254,7 @@ def _finish(settings: RunSettings, outdir: OutputDir, store: Store, report: RunR
         report.extra["model_calls"] = sum(m["calls"] for m in report.models.values())
         report.extra["name_variants"] = pipeline.names.report()
     if settings.digest and report.error is None:
-        report.extra["digest"] = [str(p) for p in write_day(outdir)]
+        report.extra["digest"] = [str(p) for p in write_day(outdir, edits=Edits(store))]
     try:
         report.path = outdir.write_report(report.header(), report.articles())
     except OSError as exc:  # the disk that stopped the run may stop the report too: say so, do not crash

@@ -7,6 +7,7 @@ reader never blocks the writer. Rows leave this module as named tuples, never ba
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -18,37 +19,11 @@ from typing import NamedTuple
 
 from ..errors import ConfigError
 from ..faults import crash_point
+from ..search.index import DELETE as DELETE_INDEXED
 from ..types import Translation
+from .migrations import MIGRATIONS
 
-MIGRATIONS: tuple[tuple[str, str], ...] = (
-    ("m001_translations", """CREATE TABLE translations (
-         model_key TEXT NOT NULL, sentence_key TEXT NOT NULL, text TEXT NOT NULL, pieces INTEGER NOT NULL,
-         hit_limit INTEGER NOT NULL, score REAL, PRIMARY KEY (model_key, sentence_key)) WITHOUT ROWID"""),
-    ("m002_articles", """CREATE TABLE articles (
-         id TEXT NOT NULL, fingerprint TEXT NOT NULL, ref TEXT NOT NULL, status TEXT NOT NULL,
-         stage TEXT, error TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (id, fingerprint))"""),
-    ("m003_articles_status_index", "CREATE INDEX articles_status ON articles (status)"),
-    ("m004_articles_synced", "ALTER TABLE articles ADD COLUMN synced INTEGER NOT NULL DEFAULT 1"),
-    ("m005_run_items", """CREATE TABLE run_items (
-         run_id INTEGER NOT NULL, seq INTEGER NOT NULL, ref TEXT NOT NULL, id TEXT, status TEXT NOT NULL,
-         stage TEXT, error TEXT, flags TEXT, PRIMARY KEY (run_id, seq))"""),
-    ("m006_runs", """CREATE TABLE runs (
-         run_id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, settings TEXT NOT NULL, finished_at TEXT,
-         exit_code INTEGER)"""),
-    ("m007_run_seen", """CREATE TABLE run_seen (
-         run_id INTEGER NOT NULL, id TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (run_id, id)) WITHOUT ROWID"""),
-    ("m008_feeds", """CREATE TABLE feeds (
-         url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, checked_at TEXT NOT NULL)"""),
-    ("m009_feed_items", """CREATE TABLE feed_items (
-         url_key TEXT, guid TEXT, feed TEXT NOT NULL, article_id TEXT NOT NULL, language TEXT, fingerprint TEXT,
-         done_at TEXT NOT NULL)"""),
-    ("m010_feed_items_url_index", "CREATE INDEX feed_items_url ON feed_items (url_key)"),
-    ("m011_feed_items_guid_index", "CREATE INDEX feed_items_guid ON feed_items (guid)"),
-    ("m012_run_feeds", """CREATE TABLE run_feeds (
-         run_id INTEGER NOT NULL, url TEXT NOT NULL, stats TEXT NOT NULL, PRIMARY KEY (run_id, url))"""),
-    ("m013_run_items_origin", "ALTER TABLE run_items ADD COLUMN origin TEXT"),
-    ("m014_feed_items_feed_index", "CREATE INDEX feed_items_feed_guid ON feed_items (feed, guid)"),
-)
+HUMAN = "human_translation"  # the flag of a sentence an editor translated
 
 
 class ArticleRow(NamedTuple):
@@ -149,14 +124,15 @@ class Store:
             crash_point("commit")  # inside the transaction, before it commits
         crash_point("committed")
 
-    def query(self, sql: str, args: tuple = ()) -> list[tuple]:
+    def query(self, sql: str, args: tuple | Mapping = ()) -> list[tuple]:
         """All rows of one query."""
         with self._lock:
             return self.db.execute(sql, args).fetchall()
 
     # -- translation memory -----------------------------------------------------------------
     def tm_get(self, model_key: str, keys: Iterable[str]) -> dict[str, Translation]:
-        """Stored translations of the given sentence keys under one model key."""
+        """Stored translations of the given sentence keys under one model key; an editor's translation
+        of a sentence (human_translations, from the review page) wins over any model's."""
         keys = list(dict.fromkeys(keys))
         found: dict[str, Translation] = {}
         with self._lock:
@@ -167,6 +143,10 @@ class Store:
                     f"WHERE model_key = ? AND sentence_key IN ({','.join('?' * len(chunk))})", [model_key, *chunk])
                 for key, text, pieces, hit, score in rows:
                     found[key] = Translation(text=text, pieces=pieces, hit_limit=bool(hit), score=score)
+                for key, text in self.db.execute(  # an editor's translation comes before any model's
+                        f"SELECT sentence_key, text FROM human_translations WHERE sentence_key IN "
+                        f"({','.join('?' * len(chunk))})", chunk):
+                    found[key] = Translation(text=text, flags=(HUMAN,))
         return found
 
     def tm_rows(self, keys: Iterable[str]) -> list[tuple[str, str, Translation]]:
@@ -207,8 +187,31 @@ class Store:
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(*row, now, int(synced)) for row in rows])
 
     def forget_done(self, ids: Iterable[str]) -> None:
-        """Forget that articles were done (their brief files are gone): the next run redoes them."""
-        self.write("DELETE FROM articles WHERE id = ? AND status = 'done'", [(i,) for i in ids])
+        """Forget that articles were done (their brief files are gone): the next run redoes them,
+        and until then the search index does not list them either."""
+        ids = [(i,) for i in ids]
+        self.write_all([("DELETE FROM articles WHERE id = ? AND status = 'done'", ids), (DELETE_INDEXED, ids)])
+
+    def mark_done(self, row: ArticleRow, index: Iterable[tuple[str, tuple]], synced: bool = True) -> None:
+        """Mark an article done and put its brief in the search index, in one transaction (a killed
+        run never leaves the index and the done articles apart)."""
+        self.write_all([("INSERT OR REPLACE INTO articles (id, fingerprint, ref, status, stage, error, updated_at, "
+                         "synced) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(*row, _now(), int(synced))]),
+                        *((sql, [args]) for sql, args in index)])
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One transaction on the database (committed at the end of the block, rolled back on error)."""
+        with self._lock, self.db:
+            yield self.db
+
+    def write_all(self, statements: Iterable[tuple[str, Iterable[tuple]]]) -> None:
+        """Run several statements, each over its rows, in one transaction."""
+        with self._lock, self.db:
+            for sql, rows in statements:
+                self.db.executemany(sql, rows)
+            crash_point("commit")  # inside the transaction, before it commits
+        crash_point("committed")
 
     def unsynced(self) -> list[str]:
         """Ids whose brief was rewritten but whose briefs.jsonl line was not yet replaced."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
+from .edits import Edits
 from .feedstate import feed_report
-from .outdir import JSONL, state_path
+from .outdir import JSONL, load_briefs, state_path
+from .review import day_counts
 from .state import Store
 
 
@@ -26,6 +28,7 @@ def folder_status(folder: Path, state: Optional[Path] = None) -> dict[str, Any]:
                                                    "profile": last.settings.get("profile")},
             "briefs_jsonl_lines": _lines(Path(folder) / JSONL),
             "feeds": [] if last is None else feed_report(store, last.run_id),
+            "review": day_counts(load_briefs(folder), Edits(store).current()),
         }
     finally:
         store.close()

@@ -18,11 +18,14 @@ from .checks import degenerate_reason, is_untranslated
 from .glossary import Glossary, place_term
 from .names import NameBook
 
+HUMAN = "human_translation"  # an editor's translation (runs.edits): never retried or replaced
+
 
 def retry_degenerate(translator: Any, sources: Sequence[str], outs: list[Translation], lang: str,
                      retry: bool = True) -> list[Translation]:
     """Retry degenerate translations once with stronger repetition settings (or only flag them)."""
-    bad = [k for k, (s, t) in enumerate(zip(sources, outs)) if degenerate_reason(s, t.text, t.hit_limit)]
+    bad = [k for k, (s, t) in enumerate(zip(sources, outs))
+           if HUMAN not in t.flags and degenerate_reason(s, t.text, t.hit_limit)]
     if not bad:
         return outs
     outs = list(outs)
@@ -44,7 +47,7 @@ def retry_degenerate(translator: Any, sources: Sequence[str], outs: list[Transla
 def use_fallback(fallback: Any | None, fallback_name: str | None, sources: Sequence[str], outs: list[Translation],
                  lang: str) -> list[Translation]:
     """Send untranslated outputs to the fallback model; flag what stays untranslated."""
-    bad = [k for k, (s, t) in enumerate(zip(sources, outs)) if is_untranslated(s, t.text)]
+    bad = [k for k, (s, t) in enumerate(zip(sources, outs)) if HUMAN not in t.flags and is_untranslated(s, t.text)]
     if not bad:
         return outs
     outs = list(outs)

@@ -63,6 +63,12 @@ def test_a_system_error_names_the_path_and_is_not_called_a_bug(tiny_models, tmp_
     proc = cli("run", str(tmp_path / "in"), "--out", str(blocker / "out"), "--models", str(tiny_models))
     assert proc.returncode == 2 and len(_errors(proc)) == 1, proc.stderr
     assert str(blocker) in proc.stderr and "a bug" not in proc.stderr and "Traceback" not in proc.stderr
+    out = tmp_path / "out"
+    (out / "briefs.jsonl").mkdir(parents=True)  # the run itself meets a system error, after its lock
+    mid = cli("run", str(tmp_path / "in"), "--out", str(out), "--models", str(tiny_models))
+    assert mid.returncode == 2 and len(_errors(mid)) == 1 and "a bug" not in mid.stderr, mid.stderr
+    assert "briefs.jsonl" in _errors(mid)[0] and "Is a directory" in _errors(mid)[0]
+    assert _report(out)["exit_code"] == 2
 
 
 def test_an_empty_input_says_so(tiny_models, tmp_path):

@@ -66,7 +66,7 @@ def test_grouping_by_date_then_source_and_by_source():
               _brief(3, "a.com", "2026-11-22", "C", "Gamma story on the price of bread in Cairo markets."),
               _brief(4, "c.com", None, "D", "Delta story without a date about a football final.")]
     digest = build_digest(briefs, "date")
-    assert [g for g, _ in digest.groups] == ["2026-11-22", "2026-11-20", "undated"]
+    assert [g for g, _ in digest.groups] == ["2026-11-22", "2026-11-20", "Undated"]
     assert [label for label, _ in digest.groups[1][1]] == ["a.com", "b.com"]
     assert digest.date_range == ("2026-11-20", "2026-11-22")
     by_source = build_digest(briefs, "source")

@@ -1,0 +1,49 @@
+"""`summarizer review DIR`: the editors' local review page (approve, order, edit; then the digest)."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import SummarizerError
+from .common import err, fail
+
+
+def review(
+    folder: Path = typer.Argument(..., help="Output folder of a run."),
+    day: Optional[str] = typer.Option(None, "--date", help="The day to open (YYYY-MM-DD; default: the newest)."),
+    port: int = typer.Option(0, "--port", min=0, max=65535, help="Port on 127.0.0.1 (default: a free one)."),
+    no_browser: bool = typer.Option(False, "--no-browser", help="Print the URL only; do not open a browser."),
+    state: Optional[Path] = typer.Option(None, "--state", help="State database (default: DIR/state.sqlite)."),
+) -> None:
+    """Serve the review page of DIR on 127.0.0.1, with a one-time token; Ctrl+C stops it."""
+    from ..review.server import ReviewServer
+
+    try:
+        when = date.fromisoformat(day) if day else None
+    except ValueError:
+        raise fail(f"--date must be YYYY-MM-DD, not {day!r}") from None
+    try:
+        server = ReviewServer(folder, port, when, state)
+    except SummarizerError as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+    server.start()
+    print(f"review: {server.url}", flush=True)
+    err.print("open that URL (it holds this session's token); Ctrl+C stops the server", markup=False)
+    if not no_browser:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    try:
+        while server.thread.is_alive():
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
