@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -159,4 +160,9 @@ async def _json(request: Request) -> Any:
 def create_app(folder: Path, token: str, port: int, day: date | None = None, state: Path | None = None) -> Guard:
     """The review application behind its guard."""
     app = ReviewApp(folder, day, state)
-    return Guard(Starlette(routes=app.routes()), token, port)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 500)
+        return JSONResponse({"error": getattr(exc, "detail", None) or "error"}, status_code=status)
+
+    return Guard(Starlette(routes=app.routes(), exception_handlers={HTTPException: http_error}), token, port)

@@ -213,7 +213,10 @@ def _loop(pipeline: Pipeline, items: Iterable[Article | Failure], outdir: Output
     def skip(article_id: str, fingerprint: str) -> str | None:
         return None if force or not store.is_done(article_id, fingerprint) else DONE_REASON
 
+    listed_before: set[str] = set()  # done before this run took them up: briefs.jsonl has their line
+
     def pending(segs) -> None:
+        listed_before.update(s.id for s in segs if store.is_done(s.id))  # --force marks them pending below
         store.mark(ArticleRow(s.id, s.fingerprint, s.article.ref, "pending") for s in segs)
 
     reader, feed_state = inputs.reader, inputs.feed_state
@@ -221,7 +224,8 @@ def _loop(pipeline: Pipeline, items: Iterable[Article | Failure], outdir: Output
     for result in pipeline.run(items, skip=skip, on_window=pending):
         origin = None
         if isinstance(result, Brief):
-            listed = store.is_done(result.id)
+            listed = result.id in listed_before or store.is_done(result.id)
+            listed_before.discard(result.id)  # the set holds a window at most
             outdir.write_brief(result, listed=listed)
             if result.id in edited:  # an edited brief made again: its pages keep the editors' text
                 render_edited(outdir, Edits(store), result.to_dict())

@@ -234,3 +234,15 @@ def test_ids_from_inputs_never_become_paths(tiny_models, tmp_path):
                        "run-report.json"}
     with pytest.raises(ValueError):
         OutputDir(out).brief_paths("../../etc/passwd")
+
+
+def test_force_replaces_every_brief_and_its_line_never_duplicating_it(tiny_models, tmp_path, reference):
+    """--force under the same pipeline: each article is redone and its briefs.jsonl line replaced
+    (it used to be marked pending over its done row, so its line was appended a second time)."""
+    src = make_inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    assert cli(*run_args(src, out, tiny_models)).returncode == 0
+    again = cli(*run_args(src, out, tiny_models, "--force"))
+    assert again.returncode == 0 and report(out)["counts"]["new"] == N
+    assert len((out / "briefs.jsonl").read_text(encoding="utf-8").splitlines()) == N
+    assert briefs(out) == reference

@@ -66,14 +66,16 @@ function editor(brief, field, value, label, multiline) {
   const input = el(multiline ? "textarea" : "input", { class: "edit " + field, "aria-label": label, dir: "auto",
                                                       lang: "en", "data-field": field });
   input.value = value || "";
+  let saved = (value || "").trim();  // what the server has: a save sends only a real change, once
   const save = async () => {
     const text = input.value.trim();
-    if (text === (value || "").trim()) return;
+    if (text === saved || !text) return;
+    saved = text;
     await change(brief.id, { [field]: text });
   };
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey || !multiline)) { event.preventDefault(); save(); }
-    if (event.key === "Escape") { input.value = value || ""; input.blur(); }
+    if (event.key === "Escape") { input.value = saved; input.blur(); }
   });
   input.addEventListener("change", save);
   return input;
@@ -84,7 +86,11 @@ function sentenceRows(brief) {
   for (const s of brief.sentences) {
     const input = el("input", { class: "edit sentence", lang: "en", dir: "auto", "aria-label": `Translation of sentence ${s.i}` });
     input.value = s.en || "";
-    input.addEventListener("change", () => change(brief.id, { sentences: { [s.i]: input.value.trim() } }));
+    let saved = (s.en || "").trim();
+    input.addEventListener("change", () => {
+      const text = input.value.trim();
+      if (text && text !== saved) { saved = text; change(brief.id, { sentences: { [s.i]: text } }); }
+    });
     input.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); input.blur(); } });
     box.append(el("div", { class: "pair" + (s.edited ? " edited" : "") },
       el("div", { class: "en-col" }, input),
