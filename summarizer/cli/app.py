@@ -15,6 +15,7 @@ from ..errors import OutputError
 from ..version import __version__
 from . import digest, review, run, search, status
 from .common import err, log
+from .evaluate import eval_app
 from .models import models_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -41,6 +42,7 @@ app.command()(status.status)
 app.command("search")(search.search_command)
 app.command()(review.review)
 app.add_typer(models_app, name="models")
+app.add_typer(eval_app, name="eval")
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from ..text.diff import word_diff
 from ..types import brief_from_dict
 from .digests import briefs_of_day, day_order, local_day
 from .edits import STATUSES, EditRow, Edits, is_field, machine_text, overlay
+from .edits import text_hash as _hash
 from .outdir import OutputDir, load_briefs, state_path
 from .state import Store
 
@@ -159,6 +160,27 @@ class Review:
             raise ReviewError(f"nothing to undo on brief {brief_id}", 409)
         self._render(brief_id)
         return self.brief(brief_id)
+
+    def edited_texts(self, since: date | None = None) -> list[dict[str, Any]]:
+        """Every text an editor changed and kept (an undone edit is not one): the brief, field, day of
+        the edit, the model that made the machine text, the machine text now, and the editor's."""
+        rows = []
+        for brief_id, fields in self.edits.current().items():
+            texts = {f: r for f, r in fields.items() if is_text(f) and r.value is not None
+                     and (since is None or r.at[:10] >= since.isoformat())}
+            if not texts:
+                continue
+            try:
+                brief = self._load(brief_id)
+            except ReviewError:
+                continue  # a brief whose files are gone
+            models = brief.get("models") or {}
+            for field, row in texts.items():
+                role = "summarize" if field == "summary" else "translate"
+                rows.append({"brief": brief_id, "field": field, "day": row.at[:10],
+                             "model": (models.get(role) or {}).get("name"), "machine": machine_text(brief, field),
+                             "edited": row.value, "stale": row.machine_hash != _hash(machine_text(brief, field))})
+        return rows
 
     def history(self, brief_id: str) -> list[dict[str, Any]]:
         """The brief's log, oldest first."""
