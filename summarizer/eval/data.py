@@ -53,14 +53,8 @@ def read_segments(path: str | Path, role: str) -> list[str]:
     if suffix in (".jsonl", ".ndjson"):
         keys = {"source": SOURCE_KEYS, "reference": REFERENCE_KEYS, "hypothesis": HYPOTHESIS_KEYS}[role]
         out = []
-        for k, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError:
-                raise EvalDataError(f"{path}:{k}: not valid JSON") from None
-            value = next((record[key] for key in keys if isinstance(record, dict) and key in record), None)
+        for k, record in _records(path, lines):
+            value = next((record[key] for key in keys if key in record), None)
             if not isinstance(value, str):
                 raise EvalDataError(f"{path}:{k}: no {role} field ({', '.join(keys)})")
             out.append(value.strip())
@@ -68,19 +62,27 @@ def read_segments(path: str | Path, role: str) -> list[str]:
     return [line.strip() for line in lines]
 
 
-def read_summaries(path: str | Path) -> dict[str, str]:
-    """{id: summary} of a JSON Lines file."""
-    path = Path(path)
-    found: dict[str, str] = {}
-    for k, line in enumerate(_lines(path), start=1):
+def _records(path: Path, lines: list[str]):
+    """(line number, JSON object) of every non-empty line."""
+    for k, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except ValueError:
             raise EvalDataError(f"{path}:{k}: not valid JSON") from None
-        summary = next((record[key] for key in SUMMARY_KEYS if isinstance(record, dict) and key in record), None)
-        if not isinstance(record, dict) or "id" not in record or not isinstance(summary, str):
+        if not isinstance(record, dict):
+            raise EvalDataError(f"{path}:{k}: not a JSON object")
+        yield k, record
+
+
+def read_summaries(path: str | Path) -> dict[str, str]:
+    """{id: summary} of a JSON Lines file."""
+    path = Path(path)
+    found: dict[str, str] = {}
+    for k, record in _records(path, _lines(path)):
+        summary = next((record[key] for key in SUMMARY_KEYS if key in record), None)
+        if "id" not in record or not isinstance(summary, str):
             raise EvalDataError(f"{path}:{k}: needs an id and a summary ({', '.join(SUMMARY_KEYS)})")
         found[str(record["id"])] = summary.strip()
     return found

@@ -66,9 +66,17 @@ def _stemmer(language: str):
     return snowballstemmer.stemmer(language)
 
 
-@functools.lru_cache(maxsize=200_000)
 def word_forms(word: str, stem_arabic: bool = True) -> tuple[str, str]:
-    """(normalised, stemmed) of one word of any script (cached: news repeats its words)."""
+    """(normalised, stemmed) of one word of any script. Numbers (every article has new ones) take a
+    short way; words go through a bounded cache (news repeats its words: ~15 MB at most)."""
+    if word.isdigit():
+        digits = to_western_digits(word)
+        return digits, digits
+    return _word_forms(word, stem_arabic)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _word_forms(word: str, stem_arabic: bool) -> tuple[str, str]:
     if ARABIC_RE.search(word):
         norm = fold_arabic(word)
         return norm, arabic_stem(fold_arabic(word, keep_ta=True)) if stem_arabic and not norm.isdigit() else norm
