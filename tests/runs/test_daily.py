@@ -95,8 +95,8 @@ def test_a_changed_feed_skips_items_already_done_before_any_page_request(site, t
     assert cli(*args).returncode == 0
     report = json.loads((out / "run-report.json").read_text(encoding="utf-8"))
     assert report["feeds"][0]["already_done"] == 1 and report["feeds"][0]["new"] == 1
-    assert [p for p, _ in site.requests[before:] if p not in ("/robots.txt",)] == ["/local.xml", "/wire.xml",
-                                                                                     "/school-2"]
+    asked = [p for p, _ in site.requests[before:] if p not in ("/robots.txt",)]
+    assert sorted(asked[:2]) == ["/local.xml", "/wire.xml"] and asked[2:] == ["/school-2"]  # feeds read at once
 
 
 def test_sources_file_errors_name_the_file_and_the_key(tmp_path):
