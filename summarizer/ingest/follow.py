@@ -79,7 +79,7 @@ class FeedReader:
                                       max_bytes=self.fetcher.settings.max_bytes * FEED_SIZE_FACTOR)
         except FetchError as exc:
             return exc
-        except Exception as exc:
+        except Exception as exc:  # one feed's trouble is that feed's failure
             log.debug("feed fetch failed", exc_info=True)
             return FetchError("network", f"{type(exc).__name__}: {exc}")
 
@@ -118,7 +118,7 @@ class FeedReader:
             stats.items += 1
             try:
                 item = self._item(source, feed, entry, stats)
-            except Exception as exc:
+            except Exception as exc:  # a hostile item is that item's failure
                 log.debug("feed item failed", exc_info=True)
                 ref = f"{source.url}#{entry.k}"
                 self._track(ref, stats, {"feed": source.url, "url": None})
@@ -216,7 +216,7 @@ class FeedReader:
     def _safely(self, item: Item | Page) -> Article | Failure:
         try:
             return read_page(self.fetcher, item) if isinstance(item, Page) else self._article(item)
-        except Exception as exc:
+        except Exception as exc:  # no item stops a run: this one fails, with its reason
             log.debug("item failed", exc_info=True)
             return Failure(item.ref, f"reading this item failed: {type(exc).__name__}: {exc}"[:300], "ingest")
 
@@ -243,7 +243,7 @@ class FeedReader:
             return self._teaser(item, base, exc)
         except InputError as exc:
             return self._teaser(item, base, exc)
-        except Exception as exc:
+        except Exception as exc:  # a page built to break parsers: the teaser stands in
             log.debug("page not readable", exc_info=True)
             return self._teaser(item, base, InputError(f"page not readable ({type(exc).__name__})"))
         return replace(article, title=article.title or entry.title, site=source.name or item.feed.title or article.site,
