@@ -78,6 +78,30 @@ def test_exact_normalised_matches_rank_above_stem_only_matches(folder):
     assert ids(hits) == ["a", "b"] and hits[0].exact and not hits[1].exact  # b has كتابة twice, by stem only
 
 
+def test_the_exact_tier_beats_a_stronger_stem_only_match(tmp_path):
+    """A brief with the word itself once, deep in its text, comes before one whose title repeats only
+    stems of it (BM25 alone would put the title first: the tiers are what order them)."""
+    stems = _brief("d" * 16, "الكتابات والكتابة بالكتابة", "الكتابة والكتابات للكتابة.", "2026-11-01", "Delta",
+                   "Writings.")
+    exact = _brief("e" * 16, "خبر عن المدينة", "قال المسؤول في حديث طويل عن المدينة والناس والأسواق والطرق والمدارس "
+                   "والمستشفيات والحدائق والملاعب والمكتبات والأرشيف والموانئ والمطارات إن كتاب المدينة صدر أمس "
+                   "بعد عمل طويل استمر سنوات في جمع الصور والوثائق من العائلات القديمة. " + "وتحدث السكان عن الأسواق والطرق "
+                   "والمدارس والحدائق والموانئ طويلا. " * 12, "2026-11-02", "Echo",
+                   "News.")
+    others = [_brief(f"{k:x}" * 16, f"خبر رقم {k}", f"أمطار وسيول في الحي رقم {k} وإغلاق الطرق.", "2026-11-03",
+                     "Other", "Rain.") for k in range(8)]  # a corpus, so that BM25's weights mean something
+    briefs = [stems, exact, *others]
+    for brief in briefs:
+        (tmp_path / f"{brief['id']}.json").write_text(json.dumps(brief, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "briefs.jsonl").write_text("".join(json.dumps(b, ensure_ascii=False) + "\n" for b in briefs),
+                                           encoding="utf-8")
+    Store(tmp_path / "state.sqlite").close()
+    reindex(tmp_path)
+    hits = search(tmp_path, "كتاب")
+    assert [h.id[0] for h in hits] == ["e", "d"] and hits[0].exact and not hits[1].exact
+    assert hits[1].score > hits[0].score  # BM25 alone prefers the title full of stems
+
+
 def test_a_quoted_phrase_and_an_exact_word(folder):
     assert ids(search(folder, '"وزير الخارجية"')) == ["b"]  # c has both words, not side by side
     assert sorted(ids(search(folder, "وزير الخارجية"))) == ["b", "c"]
