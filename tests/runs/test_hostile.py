@@ -354,3 +354,45 @@ def test_one_slow_host_holds_back_no_other():
         opened = reader.open([FeedSource(url=slow.url("/feed.xml")), FeedSource(url=fast.url("/feed.xml"))])
         order = [r.ref.rsplit("/", 1)[1] for r in reader.articles(opened)]
     assert order[:3] == ["f0", "f1", "f2"], order  # the slow feed came first, its pages last
+
+
+def test_any_exception_while_reading_one_item_is_that_items_failure(monkeypatch):
+    """What no specific check foresaw (a parser bug, say) still ends at the item: the others go on."""
+    import summarizer.ingest.follow as follow
+    import summarizer.ingest.html as html
+
+    real_parse, real_key = html.parse_html, follow.url_key
+
+    def parse(text, ref, path, url=None):
+        if url and url.endswith("/rain"):
+            raise RuntimeError("a parser bug")
+        return real_parse(text, ref, path, url)
+
+    def key(link):
+        if link.endswith("/school"):
+            raise TypeError("a bug in reading a link")
+        return real_key(link)
+
+    real_entry = follow.entry_article
+
+    def entry(feed_entry, *args, **kwargs):
+        if feed_entry.guid == "bug":
+            raise KeyError("a bug in making the article")
+        return real_entry(feed_entry, *args, **kwargs)
+
+    monkeypatch.setattr(html, "parse_html", parse)
+    monkeypatch.setattr(follow, "url_key", key)
+    monkeypatch.setattr(follow, "entry_article", entry)
+    with WebServer() as web:
+        items = [item(k, web.url(f"/{k}"), guid=k) for k in ("port", "rain", "school")]
+        items.append({**item("port", web.url("/other"), guid="bug"), "title": "خبر آخر"})
+        web.routes.update({"/feed.xml": Reply(body=rss("ج", items), content_type=RSS),
+                           **{f"/{k}": Reply(body=page(k)) for k in ("port", "rain", "school")}})
+        results, _ = _read(web, ["/feed.xml"])
+    bug = next(r for r in results if r.ref.endswith("/other"))
+    assert isinstance(bug, Failure) and "KeyError" in bug.error
+    by_ref = {r.ref.rsplit("/", 1)[-1]: r for r in results}
+    assert isinstance(by_ref["port"], Article) and by_ref["port"].format == "html"
+    assert by_ref["rain"].flags == ("teaser_only",) and "RuntimeError" in by_ref["rain"].meta["teaser_only"]
+    school = next(r for r in results if isinstance(r, Failure) and r.ref.endswith("#3"))
+    assert "TypeError" in school.error and school.ref.endswith("#3")
