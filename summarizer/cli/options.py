@@ -19,7 +19,7 @@ WAIT = typer.Option(False, "--wait", help="If another run holds OUT, wait for it
 LOG_FORMAT = typer.Option("text", "--log-format", help="text or json (one JSON object per line).")
 LOG_EVERY = typer.Option(100, "--log-every", min=1, help="Without a terminal: a progress line every N articles.")
 WINDOW = typer.Option(None, "--window", min=1, help="Articles pooled per window (memory vs "
-                                         "speed; default 32, on Ray 256).")
+                                         "speed; default 32).")
 GLOSSARY = typer.Option(None, "--glossary", help="CSV of Arabic term, English rendering[, note].")
 STRICT = typer.Option(False, "--strict", help="Replace unsupported summary sentences by lead sentences.")
 DIGEST = typer.Option(False, "--digest", help="Also write OUT/digest.html and OUT/digest.md at the end.")
@@ -40,7 +40,7 @@ MAX_ITEMS = typer.Option(200, "--max-items", min=1, help="Most new items taken f
 EXECUTOR = typer.Option("local", "--executor", help="local, or ray (needs: pip install 'summarizer[ray]').")
 RAY_ADDRESS = typer.Option(None, "--ray-address", help="Ray cluster to join: auto, or "
                                               "ray://HOST:10001 (default: start a local Ray).")
-ACTORS = typer.Option(2, "--actors", min=1, help="Ray workers per stage.")
+ACTORS = typer.Option(2, "--actors", min=1, help="Ray worker actors (each translates and summarises, for the whole run).")
 CPUS_PER_ACTOR = typer.Option(1.0, "--cpus-per-actor", min=0.1, help="CPUs each Ray worker reserves.")
 GPUS_PER_ACTOR = typer.Option(0.0, "--gpus-per-actor", min=0, help="GPUs each Ray worker reserves "
                                          "(fractions share a GPU).")

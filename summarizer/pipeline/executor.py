@@ -6,7 +6,7 @@ spellings, assembling briefs, in input order. An executor answers with the same 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from ..models.registry import ModelRegistry
@@ -40,8 +40,27 @@ class Executor(Protocol):
         ...
 
 
+Pending = Callable[[], dict]  # the result of work started: call it to wait for it
+
+
+class StreamingExecutor(Executor, Protocol):
+    """An executor that can have several windows in flight (`depth`): the pipeline starts a window's
+    translation, then finishes the previous ones', then waits for the oldest window's summaries."""
+
+    depth: int
+
+    def start_translate(self, segs: Sequence[Segmented], tools: WindowTools) -> Pending:
+        """Start the drafts of a window; the Pending gives {id: Draft | Failure} (names are the driver's)."""
+        ...
+
+    def start_summarize(self, segs: Sequence[Segmented], english: Mapping[str, Sequence[str]],
+                        registry: ModelRegistry, model: str) -> Pending:
+        """Start a window's summaries; the Pending gives {id: Summarized | Failure}."""
+        ...
+
+
 class LocalExecutor:
-    """The models run in this process, loaded once by the registry."""
+    """The models run in this process, loaded once by the registry (one window at a time)."""
 
     name = "local"
 

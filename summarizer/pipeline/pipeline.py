@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -219,16 +219,25 @@ class Pipeline:
             on_window: called with the articles of a window before their models run (state
                 stores mark them pending).
         """
+        if hasattr(self.executor, "start_translate"):  # several windows in flight (runs.ray_exec)
+            from .stream import stream_windows
+
+            yield from stream_windows(self, self._windows(items), skip, on_window)
+            return
+        for window in self._windows(items):
+            yield from self._window(window, skip, on_window)
+
+    def _windows(self, items: Iterable[Article | Failure]) -> Iterator[list[Article | Failure]]:
         window: list[Article | Failure] = []
         sentences = 0
         for item in items:
             window.append(item)
             sentences += item.text.count(".") + item.text.count("\n") + 1 if isinstance(item, Article) else 0
             if len(window) >= self.options.window_articles or sentences >= self.options.window_sentences:
-                yield from self._window(window, skip, on_window)
+                yield window
                 window, sentences = [], 0
         if window:
-            yield from self._window(window, skip, on_window)
+            yield window
 
     def tools(self) -> WindowTools:
         """The collaborators a window works with."""
@@ -236,17 +245,34 @@ class Pipeline:
                            glossary=self.glossary, names=self.names, fallback=self.profile.fallback,
                            retry=self.options.retry_degenerate)
 
-    def _window(self, items: Sequence[Article | Failure], skip: Skip | None,
-                on_window: Callable[[list[Segmented]], None] | None) -> Iterator[Result]:
+    def admit_window(self, items: Sequence[Article | Failure], skip: Skip | None,
+                     on_window: Callable[[list[Segmented]], None] | None) -> tuple[list[Result | Segmented],
+                                                                                  list[Segmented]]:
+        """A window's items admitted (cleaned, routed, duplicates and done ones skipped) and its articles."""
         admitted = [self._admit(item, skip) for item in items]
         segs = [r for r in admitted if isinstance(r, Segmented)]
         if segs and on_window is not None:
             on_window(segs)
-        translated = self.executor.translate(segs, self.tools())
+        return admitted, segs
+
+    def to_summarize(self, segs: Sequence[Segmented], translated: Mapping[str, Translated | Failure]
+                     ) -> tuple[list[Segmented], dict[str, Sequence[str]]]:
+        """The translated articles long enough for the summariser, and their English."""
         todo = [s for s in segs if isinstance(translated[s.id], Translated)
                 and len(s.sentences) >= self.options.lead_below]
-        english = {s.id: translated[s.id].english for s in todo}  # type: ignore[union-attr]
+        return todo, {s.id: translated[s.id].english for s in todo}  # type: ignore[union-attr]
+
+    def _window(self, items: Sequence[Article | Failure], skip: Skip | None,
+                on_window: Callable[[list[Segmented]], None] | None) -> Iterator[Result]:
+        admitted, segs = self.admit_window(items, skip, on_window)
+        translated = self.executor.translate(segs, self.tools())
+        todo, english = self.to_summarize(segs, translated)
         summarized = self.executor.summarize(todo, english, self.registry, self.profile.summarize)
+        yield from self.results(admitted, translated, summarized)
+
+    def results(self, admitted: Sequence[Result | Segmented], translated: Mapping[str, Translated | Failure],
+                summarized: Mapping[str, Summarized | Failure]) -> Iterator[Result]:
+        """One Brief or Failure per admitted item, in input order."""
         for r in admitted:
             if not isinstance(r, Segmented):
                 yield r

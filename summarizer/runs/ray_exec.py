@@ -1,35 +1,47 @@
-"""Beyond one machine: the model work of each window on a Ray cluster, everything else on the driver.
+"""Beyond one machine: the model work on Ray actors that live for the whole run, everything else on the
+driver, windows streamed through them.
 
 The driver (this process) keeps what only it can do safely: it reads the inputs, skips what the
-state says is done, looks the window's sentences up in the translation memory, applies the run's
-name spellings, writes every brief atomically, marks it done, and writes the report and digest.
-Workers are pure: Ray Data `map_batches` over an actor pool (`ActorPoolStrategy`), each actor
-building its models once from their paths (never pickled: CTranslate2 translators cannot be), with
-its CPU share as CTranslate2 and torch threads. A window is split into one batch per actor; since no
-article's output depends on its batch-mates, the briefs equal a local run's. A failing article
-comes back as a failure row; an actor that dies mid-batch is restarted and its batch run again.
+state says is done, looks each window's sentences up in the translation memory, applies the run's
+name spellings (in window order), writes every brief atomically, marks it done, and writes the report
+and digest. Workers are Ray Core actors, started once per run (`--actors` of them, spread over the
+nodes, each reserving `--cpus-per-actor` CPUs and `--gpus-per-actor` GPUs): each builds its models
+once, from their paths (never pickled: CTranslate2 translators cannot be), and then drafts the
+translations and makes the summaries of chunk after chunk, releasing its translators while it
+summarises (as a local run does). The pipeline keeps two windows in flight (pipeline.stream): the
+next window's translation runs while the previous one is summarised, and no more, so the driver's
+memory does not grow with the input.
+
+Why Ray Core actors and not Ray Data: a window is a few dozen articles, and each of Ray Data's
+datasets plans, starts and tears down its own execution; actors that hold their models for the run,
+fed a bounded number of tasks, cost one remote call per chunk and keep every guarantee in the
+driver's hands. A chunk whose actor dies (killed, or its node lost) is sent to another actor;
+since no article's output depends on its chunk-mates, the briefs equal a local run's, and each
+article is done exactly once. When no actor is left, the run stops with every finished brief kept.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import os
-import pickle
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import MissingExtra
+from ..errors import MissingExtra, SummarizerError
 from ..models.registry import ModelRegistry
 from ..pipeline.records import Segmented, Summarized, Translated
 from ..pipeline.window import WindowTools, finish_window
 from ..steps.memory import sentence_key
-from ..types import Failure, Translation
+from ..types import Failure
 from .raywork import WorkerSpec, draft_batch, summary_batch
 
 EXTRA = "pip install 'summarizer[ray]'"
+ATTEMPTS = 4  # per chunk: a chunk whose actor died goes to the next actor, this many times at most
+PLACE_TIMEOUT = 300.0  # seconds the run waits for its actors to be placed and to answer
 
 
 @dataclass(frozen=True)
@@ -38,7 +50,7 @@ class RaySettings:
 
     Attributes:
         address: None starts a local Ray; "auto" or "ray://host:10001" joins a cluster.
-        actors: workers per stage.
+        actors: worker actors (each does both stages, for the whole run).
         cpus_per_actor: CPUs each worker reserves (its CTranslate2/torch threads).
         gpus_per_actor: GPUs each worker reserves (fractions share one GPU).
     """
@@ -66,7 +78,6 @@ def require_ray() -> Any:
     """The ray module, or MissingExtra naming the extra to install."""
     try:
         import ray
-        import ray.data
     except ImportError:
         raise MissingExtra(f"--executor ray needs Ray, an optional extra: {EXTRA}") from None
     return ray
@@ -78,8 +89,37 @@ class _Counters:
     counters: dict[str, float] = field(default_factory=dict)
 
 
+class Worker:
+    """A Ray actor (see the module doc): its models are built once, from paths, and kept."""
+
+    def __init__(self, spec: WorkerSpec) -> None:
+        self.spec = spec
+        self.registry = spec.registry()
+        self.loads = 0
+
+    def _where(self, out: dict[str, Any]) -> dict[str, Any]:
+        import ray
+
+        context = ray.get_runtime_context()
+        self.loads = max(self.loads, len(self.registry.loaded()))
+        return {**out, "node": context.get_node_id(), "actor": context.get_actor_id(), "loads": self.loads}
+
+    def draft(self, segs: Sequence[Segmented], rows: Sequence[Any]) -> dict[str, Any]:
+        """Drafts of a chunk of articles (see raywork.draft_batch)."""
+        return self._where(draft_batch(self.spec, self.registry, segs, rows))
+
+    def summarize(self, segs: Sequence[Segmented], english: Mapping[str, Sequence[str]], model: str) -> dict[str, Any]:
+        """Summaries of a chunk of articles, the translators' memory freed first."""
+        self.registry.release("translate")
+        return self._where(summary_batch(self.spec, self.registry, segs, english, model))
+
+    def ping(self) -> str:
+        """Ready (its models load on first use)."""
+        return "ok"
+
+
 class RayExecutor:
-    """An Executor (see pipeline.executor) whose workers are Ray actors.
+    """A streaming Executor (see pipeline.executor) whose workers are Ray actors living for the run.
 
     Args:
         settings: cluster address and actor sizes.
@@ -87,6 +127,7 @@ class RayExecutor:
     """
 
     name = "ray"
+    depth = 2  # windows in flight
 
     def __init__(self, settings: RaySettings, spec: WorkerSpec) -> None:
         self.ray = require_ray()
@@ -100,64 +141,131 @@ class RayExecutor:
                               configure_logging=False, ignore_reinit_error=True)
             self._started = True
         self.models: dict[str, _Counters] = {}
-        self._quiet()
+        self.nodes: dict[str, int] = {}
+        self.loads: dict[str, int] = {}
+        self._actors: list[Any] = []
+        self._spares: list[tuple[Any, Any]] = []  # replacements starting: (actor, its ping)
+        self._opened = False
+        self._turn = itertools.count()
 
-    def _quiet(self) -> None:
-        """Ray Data's progress bars and per-dataset notes stay out of the run's output (the CLI reports)."""
-        import logging
+    def _new_actor(self) -> Any:
+        remote = self.ray.remote(max_restarts=0, max_task_retries=0)(Worker)
+        options = {"num_cpus": self.settings.cpus_per_actor, "scheduling_strategy": "SPREAD",
+                   **({"num_gpus": self.settings.gpus_per_actor} if self.settings.gpus_per_actor else {})}
+        return remote.options(**options).remote(self.spec)
 
-        for name in ("ray", "ray.data"):
-            logging.getLogger(name).setLevel(logging.ERROR)
-        context = self.ray.data.DataContext.get_current()
-        context.enable_progress_bars = False
-        context.print_on_execution_start = False
+    def _pool(self) -> list[Any]:
+        if not self._opened:
+            self._opened = True
+            self._spares = [(a, a.ping.remote()) for a in (self._new_actor() for _ in range(max(1, self.settings.actors)))]
+            self.ray.wait([p for _, p in self._spares], num_returns=len(self._spares), timeout=PLACE_TIMEOUT)
+            if not any(self.ray.wait([p], timeout=0)[0] for _, p in self._spares):
+                need = self.settings.actors * self.settings.cpus_per_actor
+                raise SummarizerError(f"Ray: no worker could be placed within {PLACE_TIMEOUT:g}s ({self.settings.actors} "
+                                      f"actors of {self.settings.cpus_per_actor:g} CPUs"
+                                      f"{f' and {self.settings.gpus_per_actor:g} GPUs' if self.settings.gpus_per_actor else ''}"
+                                      f" each: {need:g} CPUs); lower --actors or --cpus-per-actor")
+        ready = [(a, p) for a, p in self._spares if self.ray.wait([p], timeout=0)[0]]
+        for actor, ping in ready:  # a replacement that answers joins the pool
+            self._spares.remove((actor, ping))
+            self._actors.append(actor)
+        return self._actors
 
-    def _map(self, worker: type, rows: list[dict[str, bytes]]) -> list[Any]:
-        from ray.data import ActorPoolStrategy
+    def _lost(self, actor: Any) -> None:
+        """An actor died (killed, or its node lost): out of the pool; a replacement starts, and joins
+        once it answers (where no resources are left it never does, and the run goes on without it)."""
+        if actor in self._actors:
+            self._actors.remove(actor)
+            replacement = self._new_actor()
+            self._spares.append((replacement, replacement.ping.remote()))
 
-        dataset = self.ray.data.from_items(rows, override_num_blocks=len(rows))
-        # Ray Data restarts a dead actor and runs its batch again (max_restarts and max_task_retries
-        # default to -1 for actor pools); the spec rides on the class, so no argument waits in the object store
-        bound = type(worker.__name__, (worker,), {"SPEC": self.spec})
-        mapped = dataset.map_batches(
-            bound, compute=ActorPoolStrategy(size=min(self.settings.actors, len(rows))), batch_size=1,
-            num_cpus=self.settings.cpus_per_actor, num_gpus=self.settings.gpus_per_actor or None)
-        return [pickle.loads(row["result"]) for row in mapped.take_all()]
+    def _next_actor(self) -> Any:
+        pool = self._pool()
+        if not pool and self._spares:
+            self.ray.wait([p for _, p in self._spares], num_returns=1, timeout=120)
+            pool = self._pool()
+        if not pool:
+            raise SummarizerError("Ray: every worker died and none could be started again; the run stops here, with "
+                                  "every finished brief kept")
+        return pool[next(self._turn) % len(pool)]
 
     def _chunks(self, segs: Sequence[Segmented]) -> list[list[Segmented]]:
         size = max(1, math.ceil(len(segs) / max(1, self.settings.actors)))
         return [list(segs[k:k + size]) for k in range(0, len(segs), size)]
 
-    def translate(self, segs: Sequence[Segmented], tools: WindowTools) -> dict[str, Translated | Failure]:
-        """Drafts from the workers (memory hits sent along), then the run's name spellings here."""
+    def _submit(self, method: str, calls: list[tuple]) -> Callable[[], list[dict[str, Any]]]:
+        """Send each call to an actor now; the returned function waits, moving a call whose actor
+        died to another actor."""
+        sent = []
+        for args in calls:
+            actor = self._next_actor()
+            sent.append((args, actor, getattr(actor, method).remote(*args)))
+
+        def wait() -> list[dict[str, Any]]:
+            return [self._result(method, args, actor, ref) for args, actor, ref in sent]
+
+        return wait
+
+    def _result(self, method: str, args: tuple, actor: Any, ref: Any) -> dict[str, Any]:
+        from ray.exceptions import RayActorError, WorkerCrashedError
+
+        for _ in range(ATTEMPTS * max(1, self.settings.actors)):
+            try:
+                out = self.ray.get(ref)
+            except (RayActorError, WorkerCrashedError):
+                self._lost(actor)
+                actor = self._next_actor()
+                ref = getattr(actor, method).remote(*args)
+                continue
+            self.nodes[out["node"]] = self.nodes.get(out["node"], 0) + 1
+            self.loads[out["actor"]] = max(self.loads.get(out["actor"], 0), out["loads"])
+            return out
+        raise SummarizerError(f"Ray: a chunk failed on {ATTEMPTS} workers in a row; the run stops here, with every "
+                              f"finished brief kept")
+
+    def start_translate(self, segs: Sequence[Segmented], tools: WindowTools) -> Callable[[], dict]:
+        """Drafts from the workers (memory hits sent along); memory and counters merged on the driver."""
         todo = [s for s in segs if s.translator is not None]
-        drafts: dict[str, Any] = {}
-        if todo:
-            rows = []
-            for chunk in self._chunks(todo):
-                keys = {sentence_key(t) for seg in chunk for t in seg.to_translate()}
-                rows.append({"payload": pickle.dumps((chunk, tools.memory.tm_rows(keys)))})
-            for result in self._map(DraftWorker, rows):
-                drafts.update(result["drafts"])
+        calls = [(chunk, tools.memory.tm_rows({sentence_key(t) for seg in chunk for t in seg.to_translate()}))
+                 for chunk in self._chunks(todo)]
+        waiting = self._submit("draft", calls) if calls else (list)
+
+        def drafts() -> dict:
+            found: dict[str, Any] = {}
+            for result in waiting():
+                found.update(result["drafts"])
                 for model_key, key, translation in result["fresh"]:
                     tools.memory.tm_put(model_key, {key: translation})
                 for name, value in result["stats"].items():
                     setattr(tools.memory_stats, name, getattr(tools.memory_stats, name) + value)
                 self._merge(result["models"], tools.registry)
-        return finish_window(segs, drafts, tools.names)
+            return found
+
+        return drafts
+
+    def start_summarize(self, segs: Sequence[Segmented], english: Mapping[str, Sequence[str]],
+                        registry: ModelRegistry, model: str) -> Callable[[], dict]:
+        """Summaries from the workers."""
+        calls = [(chunk, {s.id: list(english[s.id]) for s in chunk}, model) for chunk in self._chunks(segs)]
+        waiting = self._submit("summarize", calls) if calls else (list)
+
+        def summaries() -> dict:
+            found: dict[str, Summarized | Failure] = {}
+            for result in waiting():
+                found.update(result["summaries"])
+                self._merge(result["models"], registry)
+            return found
+
+        return summaries
+
+    def translate(self, segs: Sequence[Segmented], tools: WindowTools) -> dict[str, Translated | Failure]:
+        """One window, waited for (the Executor protocol)."""
+        return finish_window(segs, self.start_translate(segs, tools)(), tools.names)
 
     def summarize(self, segs: Sequence[Segmented], english: Mapping[str, Sequence[str]], registry: ModelRegistry,
                   model: str) -> dict[str, Summarized | Failure]:
-        """Summaries from the workers."""
-        if not segs:
-            return {}
-        rows = [{"payload": pickle.dumps((chunk, {s.id: list(english[s.id]) for s in chunk}, model))}
-                for chunk in self._chunks(segs)]
-        summaries: dict[str, Summarized | Failure] = {}
-        for result in self._map(SummaryWorker, rows):
-            summaries.update(result["summaries"])
-            self._merge(result["models"], registry)
-        return summaries
+        """One window's summaries, waited for."""
+        return self.start_summarize(segs, english, registry, model)()
 
     def _merge(self, models: Mapping[str, Mapping[str, Any]], registry: ModelRegistry) -> None:
         for name, entry in models.items():
@@ -174,38 +282,16 @@ class RayExecutor:
         """Per model: its info, and its engines' counters summed over the workers."""
         return {name: {**m.info, **{k: round(v, 3) for k, v in m.counters.items()}} for name, m in self.models.items()}
 
+    def describe(self) -> dict[str, Any]:
+        """Where the work ran: chunks per node, and models each actor loaded (once per actor, not per window)."""
+        return {"executor": "ray", "actors": len(self._actors), "chunks_per_node": dict(self.nodes),
+                "model_loads_per_actor": dict(self.loads)}
+
     def close(self) -> None:
-        """Stop the local Ray this executor started (a joined cluster is left running)."""
+        """Stop the actors, and the local Ray this executor started (a joined cluster is left running)."""
+        for actor in [*self._actors, *(a for a, _ in self._spares)]:
+            with contextlib.suppress(Exception):
+                self.ray.kill(actor)
+        self._actors, self._spares = [], []
         if self._started and self.ray.is_initialized():
             self.ray.shutdown()
-
-
-class _Worker:
-    """A Ray actor: builds its models once (from paths, never pickled), then works batch after batch."""
-
-    SPEC: WorkerSpec  # set on the class the executor maps with
-
-    def __init__(self) -> None:
-        self.spec = self.SPEC
-        self.registry = self.spec.registry()
-
-    def __call__(self, batch: dict[str, Any]) -> dict[str, list[bytes]]:
-        return {"result": [pickle.dumps(self.work(*pickle.loads(payload))) for payload in batch["payload"]]}
-
-    def work(self, *args: Any) -> dict[str, Any]:
-        raise NotImplementedError
-
-
-class DraftWorker(_Worker):
-    """Drafts the translations of a batch of articles."""
-
-    def work(self, segs: Sequence[Segmented], rows: Sequence[tuple[str, str, Translation]]) -> dict[str, Any]:
-        return draft_batch(self.spec, self.registry, segs, rows)
-
-
-class SummaryWorker(_Worker):
-    """Summarises a batch of articles."""
-
-    def work(self, segs: Sequence[Segmented], english: Mapping[str, Sequence[str]], model: str) -> dict[str, Any]:
-        return summary_batch(self.spec, self.registry, segs, english, model)
-

@@ -74,7 +74,7 @@ def build_pipeline(settings: RunSettings) -> Pipeline:
     config = load_config(settings.models)
     registry = ModelRegistry(config, device=settings.device, engine=settings.engine, threads=settings.threads,
                              compute_type=settings.compute_type, download_progress=settings.download_progress)
-    window = settings.window or (256 if settings.executor == "ray" else 32)
+    window = settings.window or 32
     options = PipelineOptions(window_articles=window, strict=settings.strict, retry_degenerate=settings.retry)
     glossary = read_glossary(settings.glossary) if settings.glossary else None
     profile = config.profile(settings.profile)
@@ -257,6 +257,8 @@ def _finish(settings: RunSettings, outdir: OutputDir, store: Store, report: RunR
         report.extra["translation_memory"] = {"hits": stats.hits, "misses": stats.misses, "retries": stats.retries}
         report.extra["model_calls"] = sum(m["calls"] for m in report.models.values())
         report.extra["name_variants"] = pipeline.names.report()
+        if hasattr(pipeline.executor, "describe"):
+            report.extra["executor"] = pipeline.executor.describe()
     if settings.digest and report.error is None:
         report.extra["digest"] = [str(p) for p in write_day(outdir, edits=Edits(store))]
     try:

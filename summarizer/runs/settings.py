@@ -53,7 +53,7 @@ class RunSettings:
     state: Optional[Path] = None
     force: bool = False
     wait: bool = False
-    window: Optional[int] = None  # None: 32 articles locally, 256 on Ray (each window starts its actors)
+    window: Optional[int] = None  # None: 32 articles
     glossary: Optional[Path] = None
     strict: bool = False
     digest: bool = False

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -111,3 +113,51 @@ def test_without_the_extra_ray_is_one_line_and_exit_2(tiny_models, tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip() == "error: --executor ray needs Ray, an optional extra: pip install 'summarizer[ray]'"
+
+
+def test_models_load_once_per_actor_however_many_windows(local_ray, twenty, tiny_models, tmp_path):
+    """Actors live for the run: five windows, two actors, each loading its models once (the old way
+    started new actors, loading every model again, for every window)."""
+    result = run_folder(RunSettings(inputs=[str(twenty)], out=tmp_path / "out", models=tiny_models,
+                                    handle_signals=False, window=4, executor="ray", actors=2))
+    assert result.counts == {"new": 16, "skipped": 1, "failed": 3}
+    executor = json.loads((tmp_path / "out" / "run-report.json").read_text(encoding="utf-8"))["executor"]
+    loads = executor["model_loads_per_actor"]
+    assert len(loads) == 2 and all(1 <= n <= 3 for n in loads.values()), executor  # marian, nllb (fa), bart
+    assert sum(executor["chunks_per_node"].values()) >= 2 * 5  # drafts and summaries of five windows
+
+
+def test_a_two_node_cluster_shares_the_work_and_survives_losing_a_node(twenty, tiny_models, tmp_path):
+    """ray.cluster_utils.Cluster: a head and a worker node, one CPU each. The report counts the chunks
+    each node ran (every result names the node of the actor that made it): both nodes worked, and
+    the briefs equal a local run's. Then the worker node is removed mid-run: the run completes (its
+    chunks go to the head's actor) or stops cleanly, and every finished brief is kept, once."""
+    reference = tmp_path / "local"
+    _run(twenty, reference, tiny_models)
+    both, lost = tmp_path / "both", tmp_path / "lost"
+    temp = tempfile.mkdtemp(prefix="rc", dir="/tmp")  # Ray's socket paths must stay under 108 bytes
+    try:
+        proc = subprocess.run([sys.executable, "-m", "tests.runs.raycluster", str(twenty), str(both), str(lost),
+                               str(tiny_models), temp], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    facts = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert facts["both_rc"] == 1, facts["both_stderr"]  # three bad inputs fail, as in any run
+    report = json.loads((both / "run-report.json").read_text(encoding="utf-8"))
+    assert set(report["executor"]["chunks_per_node"]) == {facts["head"], facts["worker"]}
+    assert briefs(both) == briefs(reference)
+    assert facts["removed"] and facts["lost_rc"] in (1, 2), facts["lost_stderr"]
+    kept = briefs(lost)  # valid lines, unique ids, every brief's files on disk
+    assert kept and all(kept[k] == briefs(reference)[k] for k in kept)
+    if facts["lost_rc"] == 1:
+        assert len(kept) == 16  # it completed on the head node alone
+
+
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="no CUDA GPU on this machine: "
+                    "--gpus-per-actor is shown where one is")
+def test_gpu_actors_use_cuda(local_ray, twenty, tiny_models, tmp_path):
+    result = _run(twenty, tmp_path / "out", tiny_models, executor="ray", actors=1, gpus_per_actor=0.5)
+    assert result.counts["new"] == 16
+    models = json.loads((tmp_path / "out" / "run-report.json").read_text(encoding="utf-8"))["models"]
+    assert all(m["compute_type"] in ("int8_float16", "float16", "float32") for m in models.values())
