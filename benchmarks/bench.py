@@ -11,9 +11,14 @@ the same real Arabic articles go through, each contender in its own process, tim
   B shipped   `summarizer run ...` with the shipped defaults (random weights loop on every sentence, so
               the retry of looping translations translates every sentence twice: more work, reported)
   C, C4       raw CTranslate2 int8, independent of the tool, summaries one or four per call
-Every output is forced to the workload's length (bench_models.py) and every contender counts the tokens
-it generated; the benchmark fails when A, B, C and C4 differ by more than 2% in either stage. Peak RSS
-is each process's own (GNU time). The last full run's JSON is committed in benchmarks/results/.
+  C2          the careful CTranslate2 script: two batches at once, asynchronous, summaries four per call
+Two corpora: `within` (every article fits the summariser's input in one pass: equal work) and `long`
+(at least a third of the articles exceed it: the tool summarises those by map-reduce, the scripts
+truncate them, so the tool does more work; its generated and encoder tokens are reported beside
+the times). Every output is forced to the workload's length (bench_models.py) and every contender
+counts the tokens it generated; the benchmark fails when the contenders (B shipped aside) differ by
+more than 2% in a stage of equal work. Peak RSS is each process's own (GNU time). The last full
+run's JSON is committed in benchmarks/results/.
 """
 
 from __future__ import annotations
@@ -65,24 +70,27 @@ def run_tool(work: Path, models: Path, env: dict, shipped: bool) -> dict:
     return {"wall_s": wall, "peak_rss_mb": rss, "translate_s": report["timings_ms"]["translate"] / 1000,
             "summary_s": report["timings_ms"]["summarize"] / 1000,
             "translation_tokens_generated": mt["target_tokens"], "summary_tokens_generated": summ["target_tokens"],
-            "summary_sequences": summ["sequences"], "translation_sequences": mt["sequences"],
+            "summary_sequences": summ["sequences"], "summary_calls": summ["calls"],
+            "summary_encoder_tokens": summ["source_tokens"], "translation_sequences": mt["sequences"],
             "source_tokens": mt["source_tokens"], "articles": report["counts"]["new"],
+            "summaries_map_reduced": sum("map_reduce" in a["flags"] for a in report["articles"]),
             "engine": f"{mt['engine']} {mt['compute_type']}"}
 
 
-def equal_work(results: dict) -> dict:
-    """Tokens generated per stage by A, B, C and C4, and whether they agree within 2%."""
+def equal_work(results: dict, stages: tuple[str, ...]) -> dict:
+    """Tokens generated per stage by every contender but `B shipped`, and whether they agree within 2%."""
     check = {}
-    for stage in ("translation_tokens_generated", "summary_tokens_generated"):
-        counts = {k: results[k][stage] for k in ("A", "B", "C", "C4")}
+    for stage in stages:
+        counts = {k: r[stage] for k, r in results.items() if k != "B shipped"}
         spread = (max(counts.values()) - min(counts.values())) / max(1, min(counts.values()))
         check[stage] = {"counts": counts, "spread": round(spread, 4), "equal": spread <= EQUAL}
     return check
 
 
-def profile_run(name: str, args, env: dict, docs: list[list[str]]) -> dict:
+def prepare(name: str, corpus: str, args, env: dict, docs: list[list[str]]) -> tuple[Path, Path]:
+    """The profile's models (built once), its converted folders, and the corpus's input files."""
     models = bench_models.build(args.cache, PROFILES[name], args.quick, args.real if args.real.is_dir() else None)
-    work = args.cache / f"work-{'quick' if args.quick else name}"
+    work = args.cache / f"work-{'quick' if args.quick else name}-{corpus}"
     bench_models.write_inputs(work, docs)
     registry = json.loads(json.dumps(__import__("yaml").safe_load(models.read_text())))["models"]
     (work / "paths.json").write_text(json.dumps({"translator": registry["bench-translator"]["path"],
@@ -90,24 +98,43 @@ def profile_run(name: str, args, env: dict, docs: list[list[str]]) -> dict:
     subprocess.run([sys.executable, str(HERE / "contenders.py"), "prepare", str(work)], check=True, env=env)
     subprocess.run([sys.executable, "-m", "summarizer", "models", "convert", "--profile", "default", "--models",
                     str(models)], check=True, env=env, cwd=ROOT, capture_output=True)
-    rounds: dict[str, list[dict]] = {k: [] for k in ("A", "B", "B shipped", "C", "C4")}
+    return models, work
+
+
+def profile_run(name: str, corpus: str, contenders: list[str], args, env: dict, docs: list[list[str]]) -> dict:
+    models, work = prepare(name, corpus, args, env, docs)
+    rounds: dict[str, list[dict]] = {k: [] for k in contenders}
     for r in range(args.rounds):  # interleaved rounds; the best of each is kept
-        for which in ("C4", "B", "A", "C", "B shipped"):
-            print(f"[{name}] round {r + 1}: {which} ...", flush=True)
+        for which in contenders:
+            print(f"[{name}, {corpus}] round {r + 1}: {which} ...", flush=True)
             rounds[which].append(run_tool(work, models, env, shipped=which == "B shipped") if which.startswith("B")
                                  else run_contender(which, work, env))
     results = {k: min(v, key=lambda x: x["wall_s"]) for k, v in rounds.items()}
-    return {"results": results, "equal_work": equal_work(results), "ratios": ratios(results),
-            "all_rounds": {k: [round(x["wall_s"], 2) for x in v] for k, v in rounds.items()}}
+    for r in results.values():
+        r["summary_ms_per_token"] = round(1000 * r["summary_s"] / max(1, r["summary_tokens_generated"]), 2)
+    stages = ("translation_tokens_generated",) + (("summary_tokens_generated",) if corpus == "within" else ())
+    out = {"results": results, "equal_work": equal_work(results, stages), "ratios": ratios(results),
+           "all_rounds": {k: [round(x["wall_s"], 2) for x in v] for k, v in rounds.items()}}
+    if corpus == "long":
+        long = [r.get("summaries_truncated", r.get("summaries_map_reduced", 0)) for r in results.values()]
+        out["articles_over_summariser_input"] = max(long)
+        if 3 * max(long) < len(docs):
+            raise SystemExit(f"the long corpus has {max(long)} of {len(docs)} articles over the summariser's input")
+    return out
 
 
 def ratios(r: dict) -> dict:
-    best_c = min(r["C"]["wall_s"], r["C4"]["wall_s"])
-    return {"end_to_end_B_over_A": r["A"]["wall_s"] / r["B"]["wall_s"],
-            "end_to_end_B_shipped_over_A": r["A"]["wall_s"] / r["B shipped"]["wall_s"],
-            "translation_B_over_A": r["A"]["translate_s"] / r["B"]["translate_s"],
-            "summary_B_over_A": r["A"]["summary_s"] / r["B"]["summary_s"],
-            "end_to_end_B_over_best_C": best_c / r["B"]["wall_s"]}
+    """Speed-ups of B over each contender present (>1: B is faster), and B's extra summary work over C2's."""
+    q = {}
+    for other in [k for k in r if k != "B"]:
+        q[f"end_to_end_B_over_{other.replace(' ', '_')}"] = r[other]["wall_s"] / r["B"]["wall_s"]
+        q[f"translation_B_over_{other.replace(' ', '_')}"] = r[other]["translate_s"] / r["B"]["translate_s"]
+        q[f"summary_B_over_{other.replace(' ', '_')}"] = r[other]["summary_s"] / r["B"]["summary_s"]
+    if "C2" in r:
+        q["summary_ms_per_token_B_over_C2"] = r["B"]["summary_ms_per_token"] / r["C2"]["summary_ms_per_token"]
+        for key in ("summary_tokens_generated", "summary_encoder_tokens"):
+            q[f"{key}_B_over_C2"] = r["B"][key] / max(1, r["C2"][key])
+    return q
 
 
 def start_up(models: Path, work: Path, env: dict) -> dict:
@@ -136,6 +163,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small shapes and few articles (a smoke run)")
     parser.add_argument("--profiles", default="fast,default", help="comma-separated: fast, default")
+    parser.add_argument("--corpora", default="within,long", help="comma-separated: within, long")
+    parser.add_argument("--contenders", default="C4,B,A,C,B shipped,C2", help="on the `within` corpus")
+    parser.add_argument("--long-contenders", default="B,C2", help="on the `long` corpus")
     parser.add_argument("--articles", type=int, default=13, help="articles (default 13; quick runs use 2 or 3)")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--cache", type=Path, default=HERE / ".cache")
@@ -148,47 +178,57 @@ def main() -> None:
     env = {**os.environ, "SUMMARIZER_CACHE": str(args.cache / "ct2cache"), "TOKENIZERS_PARALLELISM": "false",
            "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
     real = args.real if args.real.is_dir() and not args.quick else None  # quick: short synthetic articles
-    docs = bench_models.articles(real, args.quick, args.articles)
+    corpora = {c: bench_models.articles(real, args.quick, args.articles, long=c == "long")
+               for c in args.corpora.split(",")}
     out = args.out or HERE / "results" / f"bench-{'quick' if args.quick else 'full'}.json"
-    report = {"quick": args.quick, "articles": len(docs), "sentences": sum(len(d) for d in docs),
-              "cpu_count": os.cpu_count(), "profiles": {}}
+    report = {"quick": args.quick, "cpu_count": os.cpu_count(), "profiles": {},
+              "corpora": {c: {"articles": len(d), "sentences": sum(len(x) for x in d)} for c, d in corpora.items()}}
     if args.start_up_only:
         report = json.loads(out.read_text(encoding="utf-8"))
     for name in args.profiles.split(","):
         if not args.start_up_only:
-            report["profiles"][name] = profile_run(name, args, env, docs)
+            report["profiles"][name] = {
+                c: profile_run(name, c, (args.contenders if c == "within" else args.long_contenders).split(","),
+                               args, env, docs) for c, docs in corpora.items()}
         models = args.cache / f"models-{'quick' if args.quick else PROFILES[name]}.yaml"
-        report["profiles"][name]["start_up"] = start_up(models, args.cache / f"work-{'quick' if args.quick else name}",
-                                                        env)
+        work = args.cache / f"work-{'quick' if args.quick else name}-{next(iter(corpora))}"
+        report["profiles"][name]["start_up"] = start_up(models, work, env)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(table(report))
     print(f"written: {out}")
-    if not all(c["equal"] for p in report["profiles"].values() for c in p["equal_work"].values()):
+    if not all(c["equal"] for p in report["profiles"].values() for r in p.values() if "equal_work" in r
+               for c in r["equal_work"].values()):
         raise SystemExit("the contenders did not do the same work (tokens generated differ by more than 2%)")
 
 
+ROWS = (("whole process, wall (s)", "wall_s", "{:.0f}"),
+        ("translation stage, with model load (s)", "translate_s", "{:.0f}"),
+        ("summary stage, with model load (s)", "summary_s", "{:.0f}"),
+        ("peak RSS (MB)", "peak_rss_mb", "{:.0f}"),
+        ("translation tokens generated", "translation_tokens_generated", "{:,}"),
+        ("summary tokens generated", "summary_tokens_generated", "{:,}"),
+        ("summary encoder input tokens", "summary_encoder_tokens", "{:,}"),
+        ("summary stage, ms per generated token", "summary_ms_per_token", "{:.1f}"))
+
+
 def table(report: dict) -> str:
-    """The README's table, from a results JSON."""
+    """The README's tables, from a results JSON."""
     lines = []
     for name, p in report["profiles"].items():
-        r = p["results"]
-        cols = ("A", "B", "B shipped", "C", "C4")
-        lines += [f"\n{name} profile ({report['articles']} articles, {report['sentences']} sentences)",
-                  "| | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
-        for label, key, fmt in (("whole process, wall (s)", "wall_s", "{:.0f}"),
-                                ("translation stage, with model load (s)", "translate_s", "{:.0f}"),
-                                ("summary stage, with model load (s)", "summary_s", "{:.0f}"),
-                                ("peak RSS (MB)", "peak_rss_mb", "{:.0f}"),
-                                ("translation tokens generated", "translation_tokens_generated", "{:,}"),
-                                ("summary tokens generated", "summary_tokens_generated", "{:,}")):
-            lines.append(f"| {label} | " + " | ".join(fmt.format(r[c][key]) for c in cols) + " |")
-        q = p["ratios"]
-        lines.append(f"end to end B/A {q['end_to_end_B_over_A']:.2f} (shipped {q['end_to_end_B_shipped_over_A']:.2f}), "
-                     f"translation B/A {q['translation_B_over_A']:.2f}, summary B/A {q['summary_B_over_A']:.2f}, "
-                     f"B against the faster C {q['end_to_end_B_over_best_C']:.2f}; start-up: --help "
-                     f"{p['start_up']['help_s']:.2f} s, first brief {p['start_up']['first_brief_s']:.1f} s "
-                     f"({p['start_up']['first_brief_peak_rss_mb']:.0f} MB)")
+        for corpus, run in p.items():
+            if corpus == "start_up":
+                continue
+            r, size = run["results"], report["corpora"][corpus]
+            cols = [c for c in ("A", "B", "B shipped", "C", "C4", "C2") if c in r]
+            lines += [f"\n{name} profile, {corpus} corpus ({size['articles']} articles, {size['sentences']} sentences)",
+                      "| | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+            for label, key, fmt in ROWS:
+                lines.append(f"| {label} | " + " | ".join(fmt.format(r[c][key]) for c in cols) + " |")
+            lines.append(", ".join(f"{k} {v:.2f}" for k, v in run["ratios"].items()))
+        if "start_up" in p:
+            lines.append(f"start-up: --help {p['start_up']['help_s']:.2f} s, first brief "
+                         f"{p['start_up']['first_brief_s']:.1f} s ({p['start_up']['first_brief_peak_rss_mb']:.0f} MB)")
     return "\n".join(lines)
 
 

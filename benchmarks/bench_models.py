@@ -40,6 +40,7 @@ BART = {
 VOCAB = {"marian": 62834, "bart": 50264, "quick": 8000}
 OUTPUT_RATIO, EXTRA, STEP = 0.95, 16, 4
 SUMMARY_TOKENS = 142
+SUMMARY_INPUT = 1024  # distilbart-cnn's input limit (max_input_tokens in models.yaml)
 TRANSLATE_GEN = {"num_beams": 4}  # what models.yaml ships for opus-mt (the tool reads it from there)
 SUMMARY_GEN = {"num_beams": 4, "length_penalty": 2.0, "no_repeat_ngram_size": 3}  # and for distilbart
 
@@ -149,16 +150,23 @@ def _bias(folder: Path, allowed: set[int]) -> None:
     save_file(tensors, str(path), metadata={"format": "pt"})
 
 
-def articles(real: Path | None, quick: bool, count: int) -> list[list[str]]:
-    """The workload's articles, as the tool segments them: paragraphs of sentences."""
+def articles(real: Path | None, quick: bool, count: int, long: bool = False) -> list[list[str]]:
+    """The workload's articles, as the tool segments them: paragraphs of sentences.
+
+    `long`: about two in five of them (at least one) much longer, so that their translations exceed
+    the summariser's 1,024-token input, spread through the corpus.
+    """
     from summarizer import Pipeline, load_config
     from summarizer.ingest.inputs import iter_articles
     from summarizer.types import Article
 
     pipeline = Pipeline(load_config(), "default")
-    found: list[list[str]] = []
+    wanted_long = max(1, round(count * 0.4)) if long else 0
+    short: list[list[str]] = []
+    longer: list[list[str]] = []
     if real is None:
         items = [Article(ref=f"synthetic{k}", text="\n".join(doc)) for k, doc in enumerate(_synthetic(count * 2))]
+        items += [Article(ref=f"long{k}", text="\n".join(doc)) for k, doc in enumerate(_synthetic(wanted_long, 50))]
     else:
         sources = [str(p) for p in sorted((real / "html").glob("*.html"))] + [str(real / "feeds" /
                                                                                "almasryalyoum-xx.xml")]
@@ -169,24 +177,34 @@ def articles(real: Path | None, quick: bool, count: int) -> list[list[str]]:
             continue
         sentences = [s.text for s in seg.sentences if s.translate]
         low, high = (9, 12) if real is None else (6, 9)
-        if low <= len(sentences) <= high:
-            found.append(sentences)
-        if len(found) == count:
+        if low <= len(sentences) <= high and len(short) < count - wanted_long:
+            short.append(sentences)
+        elif len(sentences) >= (45 if real is None else 18) and len(sentences) <= 60 and len(longer) < wanted_long:
+            longer.append(sentences)
+        if len(short) + len(longer) == count:
             break
-    return found
+    return _spread(short, longer)
 
 
-def _synthetic(count: int, seed: int = 7) -> list[list[str]]:
-    """Arabic-like articles of corpus words (when ../shared/real is absent: quick smoke runs)."""
+def _spread(short: list[list[str]], longer: list[list[str]]) -> list[list[str]]:
+    """The long articles spread evenly among the short ones (not all in one place)."""
+    at = {int((k + 0.5) * len(short) / len(longer)): doc for k, doc in enumerate(longer)}
+    docs = [d for k, doc in enumerate(short) for d in ([at[k]] if k in at else []) + [doc]]
+    return docs + [doc for k, doc in at.items() if k >= len(short)]
+
+
+def _synthetic(count: int, sentences: int = 0, seed: int = 7) -> list[list[str]]:
+    """Arabic-like articles of corpus words (when ../shared/real is absent: quick smoke runs); `sentences`
+    fixes the length (else 9 to 12)."""
     from summarizer.models.tiny import corpus
 
     words = [w.strip("،.؟!«»\"()") for line in corpus()["ar"] for w in line.split()]
     words = [w for w in words if w]
-    rng = random.Random(seed)
+    rng = random.Random(seed + sentences)
     # long enough that every translation holds over 2 x 142 summariser tokens: the tool then asks
     # for the full 142-token summary, as the contenders do (shorter inputs get shorter summaries)
-    return [[" ".join(rng.choice(words) for _ in range(rng.randint(12, 16))) + "." for _ in range(rng.randint(9, 12))]
-            for _ in range(count)]
+    return [[" ".join(rng.choice(words) for _ in range(rng.randint(12, 16))) + "."
+             for _ in range(sentences or rng.randint(9, 12))] for _ in range(count)]
 
 
 def write_inputs(folder: Path, docs: list[list[str]]) -> Path:

@@ -7,7 +7,13 @@ A  transformers, as a competent engineer writes it: every sentence of every arti
 C  raw CTranslate2, independent of the tool: its own conversion call, its own sentencepiece and
    tokenizers calls (timed), sentences sorted and batched by output length and tokens, int8, all
    cores; summaries one per call (C) or four per call (C4).
-Every contender counts the tokens it generated, which bench.py compares.
+C2 the careful CTranslate2 script, what a reader of its documentation writes: C4 with two batches
+   decoding at once (inter_threads 2, the cores shared between them), every batch submitted at
+   once (asynchronous=True), translation batches of one own limit (so no sentence decodes past
+   it), summaries four per call, sorted by length, submitted the same way.
+A summary input over the summariser's 1,024 tokens is truncated there (what a script does: the
+tool summarises it by map-reduce instead). Every contender counts the tokens it generated and
+the tokens its encoders read, which bench.py compares and reports.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_models import SUMMARY_GEN, SUMMARY_TOKENS, TRANSLATE_GEN, limit  # noqa: E402
+from bench_models import SUMMARY_GEN, SUMMARY_INPUT, SUMMARY_TOKENS, TRANSLATE_GEN, limit  # noqa: E402
 
 
 def _force_lengths(targets: list[int], start: int, eos: int, beams: int):
@@ -81,39 +87,46 @@ def run_a(folder: Path, docs: list[list[str]]) -> dict:
                 english[i] = " ".join(text.split())
     t1 = time.perf_counter()
     del mt
-    summary_generated, sequences = _summaries_a(models["summarizer"], docs, english)
+    summaries = _summaries_a(models["summarizer"], docs, english)
     t2 = time.perf_counter()
     return {"translate_s": t1 - t0, "summary_s": t2 - t1, "translation_tokens_generated": generated,
-            "summary_tokens_generated": summary_generated, "summary_sequences": sequences,
-            "sentences": len(sentences), "source_tokens": sum(len(x) for x in ids)}
+            **summaries, "sentences": len(sentences), "source_tokens": sum(len(x) for x in ids)}
 
 
-def _summaries_a(path: str, docs: list[list[str]], english: list[str]) -> tuple[int, int]:
+def _summaries_a(path: str, docs: list[list[str]], english: list[str]) -> dict:
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(path)
     model = AutoModelForSeq2SeqLM.from_pretrained(path).eval()
-    texts, k = [], 0
-    for doc in docs:
-        texts.append(" ".join(english[k:k + len(doc)]))
-        k += len(doc)
+    texts = _joined(docs, english)
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    generated = 0
+    generated = encoded = 0
     with torch.inference_mode():
         for start in range(0, len(order), 4):
             rows = order[start:start + 4]
-            batch = tok([texts[i] for i in rows], return_tensors="pt", padding=True)
-            assert batch["input_ids"].shape[1] <= 1024, "a summary input over 1,024 tokens"
+            batch = tok([texts[i] for i in rows], return_tensors="pt", padding=True, truncation=True,
+                        max_length=SUMMARY_INPUT)
+            encoded += int(batch["attention_mask"].sum())
             out = model.generate(**batch, **SUMMARY_GEN, max_new_tokens=SUMMARY_TOKENS, min_new_tokens=56,
                                  logits_processor=[_force_lengths([SUMMARY_TOKENS] * len(rows), 1,
                                                                   model.config.eos_token_id, SUMMARY_GEN["num_beams"])])
             generated += _generated(out, 2, model.config.eos_token_id, model.config.pad_token_id)  # after <s>
-    return generated, len(texts)
+    truncated = sum(len(tok(t)["input_ids"]) > SUMMARY_INPUT for t in texts)
+    return {"summary_tokens_generated": generated, "summary_sequences": len(texts),
+            "summary_encoder_tokens": encoded, "summaries_truncated": truncated}
 
 
-def run_c(folder: Path, docs: list[list[str]], per_call: int) -> dict:
-    """C / C4: raw CTranslate2 int8, independent conversion, tokenization timed."""
+def _joined(docs: list[list[str]], english: list[str]) -> list[str]:
+    texts, k = [], 0
+    for doc in docs:
+        texts.append(" ".join(english[k:k + len(doc)]))
+        k += len(doc)
+    return texts
+
+
+def run_c(folder: Path, docs: list[list[str]], per_call: int, careful: bool) -> dict:
+    """C / C4 / C2: raw CTranslate2 int8, independent conversion, tokenization timed."""
     import ctranslate2
     import sentencepiece as spm
 
@@ -121,7 +134,7 @@ def run_c(folder: Path, docs: list[list[str]], per_call: int) -> dict:
     models = json.loads((folder / "paths.json").read_text())
     mt_dir, sum_dir = folder / "c-mt", folder / "c-sum"  # converted by `contenders.py prepare`, untimed
     threads = os.cpu_count() or 1
-    translator = ctranslate2.Translator(str(mt_dir), compute_type="int8", intra_threads=threads)
+    translator = ctranslate2.Translator(str(mt_dir), compute_type="int8", **_threads(threads, careful))
     src = spm.SentencePieceProcessor(model_file=str(Path(models["translator"]) / "source.spm"))
     tgt = spm.SentencePieceProcessor(model_file=str(Path(models["translator"]) / "target.spm"))
     vocab = json.loads((Path(models["translator"]) / "vocab.json").read_text(encoding="utf-8"))
@@ -130,47 +143,54 @@ def run_c(folder: Path, docs: list[list[str]], per_call: int) -> dict:
     groups: dict[int, list[int]] = {}
     for i in sorted(range(len(tokens)), key=lambda i: len(tokens[i])):
         groups.setdefault(limit(len(tokens[i])), []).append(i)
+    calls = [(length, rows[k:k + 64]) for length, rows in groups.items() for k in range(0, len(rows), 64)]
+    # one output length per call: no row decodes past its own; C2 submits them all at once
+    pending = [(chunk, translator.translate_batch(
+        [tokens[i] for i in chunk], beam_size=TRANSLATE_GEN["num_beams"], max_decoding_length=length,
+        min_decoding_length=length, asynchronous=careful)) for length, chunk in calls]
     english, generated = [""] * len(tokens), 0
-    for length, rows in groups.items():  # one output length per call: no row decodes past its own
-        for k in range(0, len(rows), 64):
-            chunk = rows[k:k + 64]
-            results = translator.translate_batch([tokens[i] for i in chunk], beam_size=TRANSLATE_GEN["num_beams"],
-                                                 max_decoding_length=length, min_decoding_length=length)
-            for i, result in zip(chunk, results):
-                hypothesis = result.hypotheses[0]
-                generated += len(hypothesis)
-                english[i] = tgt.decode_pieces(hypothesis)
+    for chunk, results in pending:
+        for i, result in zip(chunk, results):
+            hypothesis = (result.result() if careful else result).hypotheses[0]
+            generated += len(hypothesis)
+            english[i] = tgt.decode_pieces(hypothesis)
     t1 = time.perf_counter()
     del translator
-    summary_generated, sequences = _summaries_c(sum_dir, models["summarizer"], docs, english, per_call, threads)
+    summaries = _summaries_c(sum_dir, models["summarizer"], _joined(docs, english), per_call, threads, careful)
     t2 = time.perf_counter()
     return {"translate_s": t1 - t0, "summary_s": t2 - t1, "translation_tokens_generated": generated,
-            "summary_tokens_generated": summary_generated, "summary_sequences": sequences,
-            "sentences": len(sentences), "source_tokens": sum(len(t) for t in tokens)}
+            **summaries, "sentences": len(sentences), "source_tokens": sum(len(t) for t in tokens)}
 
 
-def _summaries_c(ct2_dir: Path, hf_dir: str, docs, english, per_call: int, threads: int) -> tuple[int, int]:
+def _threads(threads: int, careful: bool) -> dict:
+    """C and C4: one batch on all cores; C2: two batches at once, the cores shared between them."""
+    if careful and threads >= 2:
+        return {"inter_threads": 2, "intra_threads": threads // 2}
+    return {"intra_threads": threads}
+
+
+def _summaries_c(ct2_dir: Path, hf_dir: str, texts: list[str], per_call: int, threads: int, careful: bool) -> dict:
     import ctranslate2
     from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(str(Path(hf_dir) / "tokenizer.json"))
-    model = ctranslate2.Translator(str(ct2_dir), compute_type="int8", intra_threads=threads)
-    texts, k = [], 0
-    for doc in docs:
-        texts.append(" ".join(english[k:k + len(doc)]))
-        k += len(doc)
-    encoded = [tok.encode(t).tokens for t in texts]
-    assert max(len(e) for e in encoded) <= 1024, "a summary input over 1,024 tokens"
+    tok.enable_truncation(SUMMARY_INPUT)
+    model = ctranslate2.Translator(str(ct2_dir), compute_type="int8", **_threads(threads, careful))
+    encodings = tok.encode_batch(texts)
+    encoded = [e.tokens for e in encodings]
     order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
-    generated = 0
+    pending = []
     for start in range(0, len(order), per_call):
         rows = order[start:start + per_call]
-        results = model.translate_batch([encoded[i] for i in rows], target_prefix=[["<s>"]] * len(rows),
-                                        beam_size=SUMMARY_GEN["num_beams"], length_penalty=SUMMARY_GEN["length_penalty"],
-                                        no_repeat_ngram_size=SUMMARY_GEN["no_repeat_ngram_size"],
-                                        max_decoding_length=SUMMARY_TOKENS, min_decoding_length=SUMMARY_TOKENS)
-        generated += sum(len(r.hypotheses[0]) - 1 for r in results)  # the forced <s> is not generated
-    return generated, len(texts)
+        pending.append(model.translate_batch(
+            [encoded[i] for i in rows], target_prefix=[["<s>"]] * len(rows), beam_size=SUMMARY_GEN["num_beams"],
+            length_penalty=SUMMARY_GEN["length_penalty"], no_repeat_ngram_size=SUMMARY_GEN["no_repeat_ngram_size"],
+            max_decoding_length=SUMMARY_TOKENS, min_decoding_length=SUMMARY_TOKENS, asynchronous=careful))
+    generated = sum(len((r.result() if careful else r).hypotheses[0]) - 1  # the forced <s> is not generated
+                    for results in pending for r in results)
+    return {"summary_tokens_generated": generated, "summary_sequences": len(texts),
+            "summary_encoder_tokens": sum(len(e) for e in encoded),
+            "summaries_truncated": sum(bool(e.overflowing) for e in encodings)}
 
 
 def _convert(model_dir: str, out: Path) -> Path:
@@ -191,7 +211,7 @@ def main() -> None:
         return
     docs = json.loads((folder / "sentences.json").read_text(encoding="utf-8"))
     started = time.perf_counter()
-    result = run_a(folder, docs) if which == "A" else run_c(folder, docs, 1 if which == "C" else 4)
+    result = run_a(folder, docs) if which == "A" else run_c(folder, docs, 1 if which == "C" else 4, which == "C2")
     result["wall_s"] = time.perf_counter() - started
     print("RESULT " + json.dumps(result), flush=True)
 

@@ -269,6 +269,7 @@ class ModelRegistry:
                          parallel=self.parallel_for(spec) if device == "cpu" else 1)
 
     def parallel_for(self, spec: ModelSpec) -> int:
-        """CTranslate2 batches decoded at once for a model: --parallel, models.yaml, else by task."""
-        wanted = self.parallel or spec.parallel or (2 if spec.task == "translate" else 1)
+        """CTranslate2 batches decoded at once for a model: --parallel, models.yaml, else two (on two or
+        more cores, two batches of one thread each beat one batch on two threads: benchmarks/tune.py)."""
+        wanted = self.parallel or spec.parallel or 2
         return max(1, min(wanted, self.threads))

@@ -106,7 +106,8 @@ class Summarizer:
         ids = [list(x) for x in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
         bounds = [self.bounds(len(x), f) for x, f in zip(ids, final)]
 
-        plan = plan_batches([len(x) for x in ids], self.spec.batch_tokens, self.spec.batch_size, keys=bounds)
+        plan = plan_batches([len(x) for x in ids], self.spec.batch_tokens, self.spec.batch_size, keys=bounds,
+                            workers=getattr(self.model.engine, "parallel", 1))
         jobs = [Job(tuple(tuple(ids[i]) for i in batch), bounds[batch[0]][1], bounds[batch[0]][0]) for batch in plan]
         results = self.model.engine.generate_many(jobs)  # one (min, max) per batch: no summary depends on its mates
         crash_point("summarize")

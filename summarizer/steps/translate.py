@@ -152,7 +152,8 @@ class Translator:
         cap = self.model.max_output_tokens
 
         budgets = [output_budget(len(x), self.spec.output_ratio, cap) for x in ids]
-        plan = plan_batches([len(x) for x in ids], self.spec.batch_tokens, self.spec.batch_size, keys=budgets)
+        plan = plan_batches([len(x) for x in ids], self.spec.batch_tokens, self.spec.batch_size, keys=budgets,
+                            workers=getattr(self.model.engine, "parallel", 1))
         jobs = [Job(tuple(tuple(ids[i]) for i in batch), budgets[batch[0]] + len(prefix)) for batch in plan]
         results = self.model.engine.generate_many(jobs, prefix=prefix, settings=settings)
         crash_point("translate")

@@ -27,6 +27,17 @@ OTHERS = [Article(ref=f"o{k}", text=(f"قال المتحدث إن الاجتما
           for k in range(5)]
 
 
+def _long(ref: str, topic: str, count: int) -> Article:
+    """An article whose translation exceeds the tiny summariser's 256-token input (map-reduce)."""
+    return Article(ref=ref, text="\n".join(f"وقال {topic} إن الاجتماع رقم {k} انتهى بعد ساعات من النقاش حول "
+                                           f"الميزانية والخطط الجديدة للمدينة والمشاريع {k + 1}." for k in range(count)))
+
+
+LONG = _long("long", "المتحدث", 14)
+TINY = Article(ref="tiny", title="خبر", text="انتهى الاجتماع.")  # a summary input short enough for bounds of its own
+LONG_COMPANY = [_long("l1", "الوزير", 12), SHORT, _long("l2", "المدير", 16), OTHERS[0], _long("l3", "النائب", 11)]
+
+
 class BatchLog:
     """Wraps the shipped engine's generate_many (two batches decoding at once, as shipped) and keeps
     every batch it was given."""
@@ -88,7 +99,7 @@ def test_same_brief_whatever_else_is_in_the_window(shipped, company, monkeypatch
 def test_every_sequence_is_decoded_to_its_own_limits(shipped):
     config, real = shipped
     registry = RecordingRegistry(real)
-    _brief_of(config, registry, OTHERS[:2] + [SHORT] + OTHERS[2:])
+    _brief_of(config, registry, OTHERS[:2] + [SHORT] + OTHERS[2:] + [LONG, TINY] + LONG_COMPANY[::2])
     translator = registry.get("tiny-marian-ar-en")
     spec = translator.spec
     for batch, max_new, _ in translator.engine.calls:
@@ -99,6 +110,8 @@ def test_every_sequence_is_decoded_to_its_own_limits(shipped):
 
     bounds = Summarizer(summarizer).bounds
     assert summarizer.engine.calls
+    used = {(low, high) for _, high, low in summarizer.engine.calls}
+    assert len(used) > 1, "every summary input had the same bounds: nothing to keep apart"
     for batch, max_new, min_new in summarizer.engine.calls:  # a final pass or a map pass: one (min, max) for all
         assert any(all(bounds(len(ids), final) == (min_new, max_new) for ids in batch) for final in (True, False))
 
@@ -121,3 +134,41 @@ def test_translators_free_their_memory_while_the_summariser_works(shipped, monke
     assert loaded_during_summaries and not any(loaded_during_summaries)
     _brief_of(config, registry, [SHORT])  # the next run's translations reload it
     assert translator.stats.calls > 0
+
+
+class CallLog(BatchLog):
+    """BatchLog that also keeps the batches of each generate_many call apart (one call = one
+    map-reduce level of the window)."""
+
+    def __init__(self, engine) -> None:
+        super().__init__(engine)
+        self.calls: list[list[tuple]] = []
+
+    def generate_many(self, jobs, prefix=(), settings=None):
+        self.calls.append([job.batch for job in jobs])
+        return super().generate_many(jobs, prefix=prefix, settings=settings)
+
+
+@pytest.mark.parametrize("order", ["before", "after"])
+def test_a_map_reduce_summary_does_not_depend_on_the_window(shipped, order, monkeypatch):
+    """The long article's chunk summaries and its reduce pass are pooled with other articles' (chunk
+    summaries of long ones, whole summaries of short ones), at every level; its summary is the
+    same as alone. The test fails if its sequences never shared a batch at both levels."""
+    config, registry = shipped
+    model = registry.get("tiny-bart")
+    assert model.engine.name == "ctranslate2" and model.engine.parallel == min(2, registry.threads)
+    alone_log = CallLog(model.engine)
+    monkeypatch.setattr(model, "engine", alone_log)
+    alone = _brief_of(config, registry, [LONG], ref="long")
+    items = LONG_COMPANY[:2] + [LONG] + LONG_COMPANY[2:] if order == "before" else [LONG] + LONG_COMPANY
+    log = CallLog(alone_log.engine)
+    monkeypatch.setattr(model, "engine", log)
+    mixed = _brief_of(config, registry, items, ref="long")
+    monkeypatch.undo()
+    assert "map_reduce" in alone.checks["flags"], alone.checks
+    assert (mixed.summary, mixed.title) == (alone.summary, alone.title)
+    levels = [{seq for batch in call for seq in batch} for call in alone_log.calls]
+    assert len(levels) >= 2, "alone, the long article needed a map and a reduce level"
+    for level in levels[:2]:  # its chunks (map), then its joined chunk summaries (reduce)
+        shared = [b for call in log.calls for b in call if level & set(b) and set(b) - level]
+        assert shared, "a level of the long article's map-reduce never shared a batch with another article"

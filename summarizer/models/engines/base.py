@@ -146,11 +146,38 @@ class Engine(Protocol):
 
 
 @functools.lru_cache(maxsize=1)
-def _malloc_trim():
+def _libc() -> Any:
     try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc: nothing to do
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+    except OSError:  # not glibc: nothing to do
         return None
+
+
+def _malloc_trim():
+    libc = _libc()
+    return libc.malloc_trim if libc is not None else None
+
+
+M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 32 << 20
+
+
+@functools.lru_cache(maxsize=1)
+def fix_mmap_threshold() -> bool:
+    """Fix glibc's mmap threshold at 32 MB for the rest of the process: blocks of 32 MB or more get
+    their own mmap (returned to the OS when freed), and freed heap memory is given back as soon as
+    128 KB of it sit at the top of the heap.
+
+    By default glibc raises both thresholds as mmapped blocks are freed (the trim threshold to
+    64 MB), so once decoding has started the heap keeps up to 64 MB more than it uses, per arena;
+    fixing the threshold turns that adjustment off. Measured on the summariser with two batches at
+    once (long inputs, beam 4): peak RSS 1,107 MB by default and 924 MB fixed at 32 MB, at the same
+    speed (a 1 MB threshold: 733 MB but 1.7x slower, every buffer faulted in anew). Called before
+    an engine's threads start; False where the C library is not glibc.
+    """
+    libc = _libc()
+    return bool(libc is not None and libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
 
 
 def release_memory() -> None:
