@@ -54,8 +54,8 @@ class ModelSpec:
         engine: "auto", "torch" or "ctranslate2".
         compute_type: CTranslate2 compute type, or "auto".
         parallel: CTranslate2 batches decoded at once on the CPU (inter_threads; the cores are
-            shared among them); None: 2 for translation models (short sentences, many small
-            batches: two at once on one core each beat one on two cores), 1 for summarisers.
+            shared among them); None: 2 (two batches at once on one core each beat one on two
+            cores, for translators and summarisers alike: benchmarks/tune.py).
     """
 
     name: str
