@@ -40,34 +40,41 @@ sys.path.insert(0, str(HERE))
 import bench_models  # noqa: E402
 
 PROFILES = {"fast": "base", "default": "big"}
+CORES = os.cpu_count() or 1
 EQUAL = 0.02
 
 
-def timed(cmd: list[str], env: dict) -> tuple[subprocess.CompletedProcess, float, float]:
-    """Run a command under GNU time: (process, wall seconds, peak RSS in MB)."""
-    proc = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M", *cmd], capture_output=True, text=True, env=env,
-                          cwd=ROOT)
+def timed(cmd: list[str], env: dict, cpu: dict | None = None) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run a command under GNU time: (process, wall seconds, peak RSS in MB); its CPU time (user +
+    system seconds) and the cores it kept busy on average go into `cpu` when given."""
+    proc = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M %U %S", *cmd], capture_output=True, text=True,
+                          env=env, cwd=ROOT)
     line = [x for x in proc.stderr.splitlines() if x.startswith("TIME ")][-1].split()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:4])} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
-    return proc, float(line[1]), int(line[2]) / 1024
+    wall, used = float(line[1]), float(line[3]) + float(line[4])
+    if cpu is not None:
+        cpu.update(cpu_s=round(used, 2), cores_busy=round(used / max(wall, 1e-9), 2))
+    return proc, wall, int(line[2]) / 1024
 
 
 def run_contender(which: str, work: Path, env: dict) -> dict:
-    proc, wall, rss = timed([sys.executable, str(HERE / "contenders.py"), which, str(work)], env)
+    cpu: dict = {}
+    proc, wall, rss = timed([sys.executable, str(HERE / "contenders.py"), which, str(work)], env, cpu)
     result = json.loads([x for x in proc.stdout.splitlines() if x.startswith("RESULT ")][-1][7:])
-    return {**result, "wall_s": wall, "peak_rss_mb": rss}
+    return {**result, "wall_s": wall, "peak_rss_mb": rss, **cpu}
 
 
 def run_tool(work: Path, models: Path, env: dict, shipped: bool) -> dict:
     out = work / f"out-{'shipped' if shipped else 'noretry'}-{time.time_ns()}"
     cmd = [sys.executable, "-m", "summarizer", "run", str(work / "articles.jsonl"), "--out", str(out),
            "--models", str(models), "--quiet"] + ([] if shipped else ["--no-retry"])
-    _, wall, rss = timed(cmd, env)
+    cpu: dict = {}
+    _, wall, rss = timed(cmd, env, cpu)
     report = json.loads((out / "run-report.json").read_text(encoding="utf-8"))
     mt, summ = report["models"]["bench-translator"], report["models"]["bench-summarizer"]
     assert report["counts"]["failed"] == 0, report["counts"]
-    return {"wall_s": wall, "peak_rss_mb": rss, "translate_s": report["timings_ms"]["translate"] / 1000,
+    return {"wall_s": wall, "peak_rss_mb": rss, **cpu, "translate_s": report["timings_ms"]["translate"] / 1000,
             "summary_s": report["timings_ms"]["summarize"] / 1000,
             "translation_tokens_generated": mt["target_tokens"], "summary_tokens_generated": summ["target_tokens"],
             "summary_sequences": summ["sequences"], "summary_calls": summ["calls"],
@@ -131,6 +138,9 @@ def ratios(r: dict) -> dict:
         q[f"translation_B_over_{other.replace(' ', '_')}"] = r[other]["translate_s"] / r["B"]["translate_s"]
         q[f"summary_B_over_{other.replace(' ', '_')}"] = r[other]["summary_s"] / r["B"]["summary_s"]
     if "C2" in r:
+        # the same CPU work at full use of every core: the most any scheduling could give B over C2
+        q["ceiling_B_over_C2_all_cores_busy"] = r["C2"]["wall_s"] / (r["B"]["cpu_s"] / CORES)
+        q["cpu_time_C2_over_B"] = r["C2"]["cpu_s"] / r["B"]["cpu_s"]
         q["summary_ms_per_token_B_over_C2"] = r["B"]["summary_ms_per_token"] / r["C2"]["summary_ms_per_token"]
         for key in ("summary_tokens_generated", "summary_encoder_tokens"):
             q[f"{key}_B_over_C2"] = r["B"][key] / max(1, r["C2"][key])
@@ -206,6 +216,8 @@ ROWS = (("whole process, wall (s)", "wall_s", "{:.0f}"),
         ("translation stage, with model load (s)", "translate_s", "{:.0f}"),
         ("summary stage, with model load (s)", "summary_s", "{:.0f}"),
         ("peak RSS (MB)", "peak_rss_mb", "{:.0f}"),
+        ("CPU time, user + system (s)", "cpu_s", "{:.0f}"),
+        ("cores busy on average", "cores_busy", "{:.2f}"),
         ("translation tokens generated", "translation_tokens_generated", "{:,}"),
         ("summary tokens generated", "summary_tokens_generated", "{:,}"),
         ("summary encoder input tokens", "summary_encoder_tokens", "{:,}"),

@@ -26,6 +26,11 @@ def test_quick_benchmark_runs_and_checks_equal_work(tmp_path):
     assert within["results"]["B shipped"]["translation_tokens_generated"] == \
         2 * within["results"]["B"]["translation_tokens_generated"]
     assert all(v > 0 for v in within["ratios"].values()) and "| whole process, wall (s) |" in proc.stdout
+    # CPU time and cores kept busy, from GNU time, for every contender (what bounds any scheduling gain)
+    cores = json.loads(out.read_text())["cpu_count"]
+    for r in (*within["results"].values(), *long["results"].values()):
+        assert r["cpu_s"] > 0 and 0 < r["cores_busy"] <= cores + 0.05, r
+    assert "ceiling_B_over_C2_all_cores_busy" in within["ratios"] and "| cores busy on average |" in proc.stdout
     # the long corpus: the tool summarises the long article by map-reduce, the script truncates it,
     # and the benchmark reports the extra work instead of calling it equal
     b, c2 = long["results"]["B"], long["results"]["C2"]
