@@ -1,48 +1,66 @@
-"""The CTranslate2 engine fixes glibc's mmap threshold (see engines.base.fix_mmap_threshold): freed heap
-memory goes back to the OS instead of staying resident up to glibc's raised trim threshold."""
+"""The CTranslate2 engine caps glibc's malloc arenas at one per core (engines.base.limit_malloc_arenas):
+the decoding threads of engines that run one after the other share arenas, so memory the translators
+freed is the summariser's, instead of each thread keeping an arena of its own."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import pytest
 
 PROBE = r"""
-import ctypes, sys
-
-class Info(ctypes.Structure):
-    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
-                                              "fsmblks", "uordblks", "fordblks", "keepcost")]
+import ctypes, sys, tempfile, threading
 
 libc = ctypes.CDLL("libc.so.6")
 libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
 libc.free.argtypes = [ctypes.c_void_p]
-libc.mallinfo2.restype = Info
+libc.fopen.restype, libc.fopen.argtypes = ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_char_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
 if sys.argv[1] == "engine":  # what the engine does before its threads start
-    from summarizer.models.engines.base import fix_mmap_threshold
-    assert fix_mmap_threshold()
-libc.free(libc.malloc(24 << 20))  # a freed mmapped block: by default glibc now raises its thresholds
-block = libc.malloc(16 << 20)     # below the threshold either way: from the heap
-libc.free(block)
-print(libc.mallinfo2().keepcost)  # freed bytes still held at the top of the heap
+    from summarizer.models.engines.base import limit_malloc_arenas
+    assert limit_malloc_arenas() >= 1
+THREADS = 6
+ready = threading.Barrier(THREADS + 1)
+
+def work():
+    block = libc.malloc(1 << 20)  # a thread's first allocations pick its arena
+    ready.wait()                  # all alive at once: none can take over another's arena
+    ready.wait()
+    libc.free(block)
+
+threads = [threading.Thread(target=work) for _ in range(THREADS)]
+for t in threads:
+    t.start()
+ready.wait()
+with tempfile.NamedTemporaryFile(suffix=".xml") as out:
+    fp = libc.fopen(out.name.encode(), b"w")
+    libc.malloc_info(0, fp)
+    libc.fclose(fp)
+    print(open(out.name).read().count("<heap nr="))
+ready.wait()
+for t in threads:
+    t.join()
 """
 
 
-def _kept(mode: str) -> int:
+def _arenas(mode: str) -> int:
     proc = subprocess.run([sys.executable, "-c", PROBE, mode], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     return int(proc.stdout.split()[-1])
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc only")
-def test_freed_heap_memory_is_given_back_once_the_engine_fixed_the_threshold():
-    assert _kept("default") >= 16 << 20  # the control: glibc's own behaviour keeps the 16 MB
-    assert _kept("engine") < 1 << 20
+def test_threads_share_one_arena_per_core_once_the_engine_capped_them():
+    cores = os.cpu_count() or 1
+    assert _arenas("default") >= 7  # the control: glibc gives each of the six threads its own arena
+    assert _arenas("engine") <= max(cores, 1)
 
 
-def test_the_ct2_engine_fixes_the_threshold_before_it_starts(ct2_int8_registry):
-    from summarizer.models.engines.base import fix_mmap_threshold
+def test_the_ct2_engine_caps_the_arenas_before_it_starts(ct2_int8_registry):
+    from summarizer.models.engines.base import limit_malloc_arenas
 
     ct2_int8_registry.get("tiny-bart")
-    assert fix_mmap_threshold.cache_info().currsize == 1  # only engines call it
+    assert limit_malloc_arenas.cache_info().currsize == 1  # only engines call it

@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .base import EngineStats, Generation, GenerationSettings, Job, effective_prefix, fix_mmap_threshold, release_memory
+from .base import (
+    EngineStats,
+    Generation,
+    GenerationSettings,
+    Job,
+    effective_prefix,
+    limit_malloc_arenas,
+    release_memory,
+)
 
 
 def cuda_available() -> bool:
@@ -66,7 +74,7 @@ class Ct2Engine:
                  compute_type: str = "int8", threads: int | None = None, parallel: int = 1) -> None:
         import ctranslate2
 
-        fix_mmap_threshold()
+        limit_malloc_arenas()
         self.device = device
         self.compute_type = compute_type
         self.settings = settings
