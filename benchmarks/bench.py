@@ -44,23 +44,21 @@ CORES = os.cpu_count() or 1
 EQUAL = 0.02
 
 
-def timed(cmd: list[str], env: dict, cpu: dict | None = None) -> tuple[subprocess.CompletedProcess, float, float]:
-    """Run a command under GNU time: (process, wall seconds, peak RSS in MB); its CPU time (user +
-    system seconds) and the cores it kept busy on average go into `cpu` when given."""
+def timed(cmd: list[str], env: dict) -> tuple[subprocess.CompletedProcess, float, float, dict]:
+    """Run a command under GNU time: (process, wall seconds, peak RSS in MB, its CPU time: user +
+    system seconds and the cores it kept busy on average)."""
     proc = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M %U %S", *cmd], capture_output=True, text=True,
                           env=env, cwd=ROOT)
     line = [x for x in proc.stderr.splitlines() if x.startswith("TIME ")][-1].split()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:4])} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
     wall, used = float(line[1]), float(line[3]) + float(line[4])
-    if cpu is not None:
-        cpu.update(cpu_s=round(used, 2), cores_busy=round(used / max(wall, 1e-9), 2))
-    return proc, wall, int(line[2]) / 1024
+    cpu = {"cpu_s": round(used, 2), "cores_busy": round(used / max(wall, 1e-9), 2)}
+    return proc, wall, int(line[2]) / 1024, cpu
 
 
 def run_contender(which: str, work: Path, env: dict) -> dict:
-    cpu: dict = {}
-    proc, wall, rss = timed([sys.executable, str(HERE / "contenders.py"), which, str(work)], env, cpu)
+    proc, wall, rss, cpu = timed([sys.executable, str(HERE / "contenders.py"), which, str(work)], env)
     result = json.loads([x for x in proc.stdout.splitlines() if x.startswith("RESULT ")][-1][7:])
     return {**result, "wall_s": wall, "peak_rss_mb": rss, **cpu}
 
@@ -69,8 +67,7 @@ def run_tool(work: Path, models: Path, env: dict, shipped: bool) -> dict:
     out = work / f"out-{'shipped' if shipped else 'noretry'}-{time.time_ns()}"
     cmd = [sys.executable, "-m", "summarizer", "run", str(work / "articles.jsonl"), "--out", str(out),
            "--models", str(models), "--quiet"] + ([] if shipped else ["--no-retry"])
-    cpu: dict = {}
-    _, wall, rss = timed(cmd, env, cpu)
+    _, wall, rss, cpu = timed(cmd, env)
     report = json.loads((out / "run-report.json").read_text(encoding="utf-8"))
     mt, summ = report["models"]["bench-translator"], report["models"]["bench-summarizer"]
     assert report["counts"]["failed"] == 0, report["counts"]
@@ -158,7 +155,7 @@ def start_up(models: Path, work: Path, env: dict) -> dict:
     runs = []
     for _ in range(2):
         out = work / f"one-{time.time_ns()}"
-        _, wall, rss = timed([sys.executable, "-m", "summarizer", "run", str(one), "--out", str(out),
+        _, wall, rss, _ = timed([sys.executable, "-m", "summarizer", "run", str(one), "--out", str(out),
                               "--models", str(models), "--quiet", "--no-retry"], env)
         report = json.loads((out / "run-report.json").read_text(encoding="utf-8"))
         assert report["counts"]["new"] == 1 and report["translation_memory"]["hits"] == 0, report["counts"]
