@@ -62,7 +62,8 @@ def write_articles(path: Path, pool: list[str], count: int, seed: int = 11) -> N
 
 def timed_run(inputs: Path, out: Path, models: Path) -> dict:
     """run_folder with counters around the index (row making, and its SQL inside the done transaction)."""
-    from summarizer.runs import RunSettings, run, run_folder, state
+    from summarizer.runs import RunSettings, run, run_folder
+    from summarizer.store import state
 
     spent = {"rows": 0.0, "sql": 0.0}
     real_row, real_write_all = run.index_row, state.Store.write_all

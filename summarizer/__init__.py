@@ -20,11 +20,11 @@ Importing the package loads neither torch nor transformers; models load on first
 from __future__ import annotations
 
 from .config import Config, ModelSpec, Profile, load_config
+from .desk.search import Hit, search
 from .errors import ConfigError, InputError, LockedError, ModelUnavailable, SummarizerError
 from .ingest.inputs import iter_articles
 from .pipeline import Pipeline, PipelineOptions
 from .runs import RunObserver, RunReport, RunSettings, run_folder
-from .runs.search import Hit, search
 from .types import Article, Brief, Failure
 from .version import __version__
 

@@ -40,7 +40,7 @@ def test_a_wrong_import_breaks_the_contracts(tmp_path):
                      encoding="utf-8")
     proc = _lint_imports(tmp_path)
     assert proc.returncode != 0
-    assert "summarizer.steps.clean -> summarizer.runs.outdir" in proc.stdout
+    assert "summarizer.steps.clean -> summarizer.store.outdir" in proc.stdout
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PACKAGE)))

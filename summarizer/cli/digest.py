@@ -8,8 +8,8 @@ from typing import Optional
 
 import typer
 
-from ..runs.digests import folder_edits, write_all, write_day
-from ..runs.outdir import JSONL, OutputDir
+from ..desk.digests import folder_edits, write_all, write_day
+from ..store.outdir import JSONL, OutputDir
 from .common import err, fail
 
 

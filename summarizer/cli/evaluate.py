@@ -97,8 +97,8 @@ def edits_command(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """How far editors moved the machine text (chrF and TER), per day and per model, worst first."""
+    from ..desk.review import Review
     from ..eval.commands import evaluate_edits
-    from ..runs.review import Review
 
     try:
         day = date.fromisoformat(since) if since else None

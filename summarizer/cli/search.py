@@ -9,8 +9,8 @@ from typing import Optional
 
 import typer
 
+from ..desk.search import Hit, reindex, search
 from ..errors import SummarizerError
-from ..runs.search import Hit, reindex, search
 from .common import err, fail, out
 
 

@@ -8,8 +8,8 @@ from typing import Optional
 
 import typer
 
+from ..desk.status import folder_status
 from ..errors import SummarizerError
-from ..runs.status import folder_status
 from .common import fail, out
 
 

@@ -119,7 +119,7 @@ def evaluate_summaries(articles: Sequence[str], refs: Path, out: Path, *, hyp: P
 
 def evaluate_edits(rows: Sequence[dict[str, Any]], out: Path | None = None) -> dict[str, Any]:
     """How far editors moved the machine text. `rows`: one per edited text, with `brief`, `field`,
-    `day`, `model`, `machine`, `edited` (runs.review.edited_texts gives them)."""
+    `day`, `model`, `machine`, `edited` (desk.review.edited_texts gives them)."""
     scored = [{**r, **metrics.distance(r["machine"], r["edited"])} for r in rows]
     scored.sort(key=lambda r: (r["chrf"], -r["ter"]))
     groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
@@ -132,7 +132,7 @@ def evaluate_edits(rows: Sequence[dict[str, Any]], out: Path | None = None) -> d
     report = {"task": "edits", "edits": len(scored), "per_day_and_model": summary, "worst": scored[:50]}
     if out is not None:
         write_report(_folder(out), {**report, "metrics": {}}, "How far editors moved the machine text")
-        from ..runs.atomic import atomic_write
+        from ..store.atomic import atomic_write
 
         atomic_write(out / "edits.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in scored))
     return report

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..runs.atomic import atomic_write
+from ..store.atomic import atomic_write
 from ..version import __version__
 
 

@@ -82,7 +82,7 @@ def _paragraphs(brief: Brief) -> list[list[Any]]:
 def brief_html(brief: Brief, edited: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """The bilingual page of one brief: sentences side by side, linked summary, flags.
 
-    `edited` ({field: {value, machine, stale, at}}, from runs.edits.overlay) marks what editors
+    `edited` ({field: {value, machine, stale, at}}, from store.edits.overlay) marks what editors
     changed; the brief already carries their text, and the page keeps the machine text at hand.
     """
     links = dict(brief.summary_links)

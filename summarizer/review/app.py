@@ -28,11 +28,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..desk.digests import write_day
+from ..desk.review import Review, ReviewError
+from ..desk.search import search
 from ..errors import SummarizerError
-from ..runs.digests import write_day
-from ..runs.outdir import OutputDir
-from ..runs.review import Review, ReviewError
-from ..runs.search import search
+from ..store.outdir import OutputDir
 from .security import Guard
 
 HERE = Path(__file__).resolve().parent

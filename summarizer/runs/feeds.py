@@ -21,11 +21,11 @@ from ..ingest.follow import FeedReader
 from ..ingest.inputs import estimate_total, iter_articles, iter_refs
 from ..ingest.sources import FeedSource, load_sources
 from ..pipeline import Pipeline
+from ..store.feedstate import RunFeedState
+from ..store.outdir import OUTPUT_NAMES, state_path
+from ..store.state import Store
 from ..types import Article, Failure
-from .feedstate import RunFeedState
-from .outdir import OUTPUT_NAMES, state_path
 from .settings import RunSettings
-from .state import Store
 
 
 @dataclass

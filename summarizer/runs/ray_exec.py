@@ -35,7 +35,7 @@ from ..errors import MissingExtra, SummarizerError
 from ..models.registry import ModelRegistry
 from ..pipeline.records import Segmented, Summarized, Translated
 from ..pipeline.window import WindowTools, finish_window
-from ..steps.memory import sentence_key
+from ..text.arabic import sentence_key
 from ..types import Failure
 from .raywork import WorkerSpec, draft_batch, summary_batch
 

@@ -13,9 +13,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..store.state import ItemRow, Store
 from ..types import SCHEMA_VERSION, Brief, Failure
 from ..version import __version__
-from .state import ItemRow, Store
 
 
 def _now() -> str:

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, Optional, Protocol
 
 from ..config import load_config
+from ..desk.digests import write_day
+from ..desk.review import render_edited
 from ..errors import OutputError, SummarizerError
 from ..faults import crash_point
 from ..ingest.sources import load_sources
@@ -26,18 +28,16 @@ from ..models import hub
 from ..models.registry import ModelRegistry
 from ..pipeline import Pipeline, PipelineOptions
 from ..search.index import index_row, write_statements
+from ..store.edits import Edits
+from ..store.feedstate import save_feed_report
+from ..store.outdir import OutputDir, Repairs, state_path
+from ..store.state import ArticleRow, RunSeen, Store
 from ..types import Article, Brief, Failure
-from .digests import write_day
-from .edits import Edits
 from .feeds import Inputs, open_inputs
-from .feedstate import save_feed_report
 from .glossary_file import read_glossary
-from .outdir import OutputDir, Repairs, state_path
 from .report import RunReport
-from .review import render_edited
 from .settings import RunSettings
 from .signals import GracefulStop
-from .state import ArticleRow, RunSeen, Store
 
 DONE_REASON = "already done (same article, same pipeline)"
 INTERNAL_ERROR = 70  # a bug, not the user's input: EX_SOFTWARE

@@ -8,7 +8,7 @@ a brief made again gets a new rowid and its old row is left behind unjoined (`--
 rowids are never reused, so an old row never speaks for a new brief). Ranking has two
 tiers, as Tatoeba learned it must: briefs that match on normalised words come first, then briefs
 that match on stems only; within a tier BM25, titles weighing more than text, normalised columns
-more than stems. The statements here run on a connection the caller owns (runs/ writes them in
+more than stems. The statements here run on a connection the caller owns (store/ and runs/ write them in
 the transaction that marks an article done).
 """
 

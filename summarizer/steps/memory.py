@@ -3,7 +3,7 @@
 Keyed by (model, revision, engine settings, source language, normalised sentence): wire
 stories reprinted by many sites and re-runs cost nothing. Repeats inside one batch are
 translated once too. A retry with other settings is kept under those settings. The run's
-SQLite state (runs.state.Store) is one backend; MemoryTM, bounded, is the in-process one.
+SQLite state (store.state.Store) is one backend; MemoryTM, bounded, is the in-process one.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Protocol
 
 from ..models.engines.base import GenerationSettings
 from ..models.registry import LoadedModel
-from ..text.arabic import key_text
+from ..text.arabic import sentence_key
 from ..types import Translation
 from .translate import Translator
 
@@ -73,11 +73,6 @@ class MemoryTM:
         """See MemoryBackend.tm_rows."""
         wanted = set(keys)
         return [(m, k, t) for (m, k), t in self._data.items() if k in wanted]
-
-
-def sentence_key(text: str) -> str:
-    """Key of a sentence: hash of its normalised text."""
-    return hashlib.sha1(key_text(text).encode("utf-8")).hexdigest()
 
 
 class CachedTranslator:

@@ -18,7 +18,7 @@ from .checks import degenerate_reason, is_untranslated
 from .glossary import Glossary, place_term
 from .names import NameBook
 
-HUMAN = "human_translation"  # an editor's translation (runs.edits): never retried or replaced
+HUMAN = "human_translation"  # an editor's translation (store.edits): never retried or replaced
 
 
 def retry_degenerate(translator: Any, sources: Sequence[str], outs: list[Translation], lang: str,

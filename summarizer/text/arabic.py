@@ -6,6 +6,7 @@ caches and checks.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -50,6 +51,11 @@ def normalize(text: str) -> str:
 def key_text(text: str) -> str:
     """Normalised text with whitespace collapsed: what two copies of a sentence share."""
     return " ".join(normalize(text).split())
+
+
+def sentence_key(text: str) -> str:
+    """Key of a sentence (translation memory, editors' log): hash of its normalised text."""
+    return hashlib.sha1(key_text(text).encode("utf-8")).hexdigest()
 
 
 def arabic_ratio(text: str) -> float:

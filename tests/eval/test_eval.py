@@ -122,7 +122,7 @@ def test_the_editors_distances(tmp_path):
 
 
 def test_eval_edits_on_a_folder_an_editor_corrected(reviewed_source, folder):
-    from summarizer.runs.review import Review
+    from summarizer.desk.review import Review
 
     review = Review(folder)
     try:

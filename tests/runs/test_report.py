@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from summarizer.runs.outdir import OutputDir
 from summarizer.runs.report import RunReport
-from summarizer.runs.state import Store
+from summarizer.store.outdir import OutputDir
+from summarizer.store.state import Store
 from summarizer.types import Failure
 from tests.helpers import ARTICLE_AR, cli, write
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.runs.outdir import OutputDir
+from summarizer.store.outdir import OutputDir
 from tests.helpers import ARTICLE_AR, ROOT, cli, write
 
 N = 12
@@ -151,7 +151,7 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(inputs, tiny_models, ref
 
 def test_a_second_concurrent_run_exits_75_naming_the_holder(inputs, tiny_models, tmp_path):
     out = tmp_path / "out"
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom summarizer.runs.outdir import OutputDir\n"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom summarizer.store.outdir import OutputDir\n"
                                f"d = OutputDir({str(out)!r})\nd.lock()\nprint('locked', flush=True)\ntime.sleep(60)"],
                               stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
@@ -169,7 +169,7 @@ def test_a_second_concurrent_run_exits_75_naming_the_holder(inputs, tiny_models,
 
 def test_wait_for_the_lock(inputs, tiny_models, tmp_path):
     out = tmp_path / "out"
-    holder = subprocess.Popen([sys.executable, "-c", "import time\nfrom summarizer.runs.outdir import OutputDir\n"
+    holder = subprocess.Popen([sys.executable, "-c", "import time\nfrom summarizer.store.outdir import OutputDir\n"
                                f"d = OutputDir({str(out)!r}); d.lock(); print('locked', flush=True)\n"
                                "time.sleep(3); d.unlock()"], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert holder.stdout.readline().strip() == "locked"

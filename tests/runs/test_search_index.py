@@ -38,7 +38,7 @@ def _ids(out: Path) -> tuple[set[str], set[str], set[str]]:
 
 def test_the_index_is_written_in_the_transaction_that_marks_an_article_done(tiny_models, tmp_path, monkeypatch):
     from summarizer.runs import RunSettings, run_folder
-    from summarizer.runs.state import Store
+    from summarizer.store.state import Store
 
     transactions: list[list[str]] = []
     real = Store.write_all

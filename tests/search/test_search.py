@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.runs.search import BadQuery, reindex, search
-from summarizer.runs.state import Store
+from summarizer.desk.search import BadQuery, reindex, search
+from summarizer.store.state import Store
 
 BRIEFS = {
     "a" * 16: ("كِتَابٌ جديد عن تاريخ الـعـراق", "وقال أحمد إن المدرسة ستفتح في إسرائيل قريبا.", "2026-11-01", "Alpha News",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 from summarizer import Article, Pipeline
-from summarizer.runs.state import Store
 from summarizer.steps.memory import CachedTranslator, MemoryStats, MemoryTM
 from summarizer.steps.translate import Translator
+from summarizer.store.state import Store
 from tests.helpers import ARTICLE_AR
 
 WIRE = "وقالت وكالة الأنباء إن الاجتماع سيعقد في العاصمة الأسبوع المقبل بحضور وزراء الخارجية."

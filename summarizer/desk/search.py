@@ -14,8 +14,8 @@ from ..errors import ConfigError
 from ..search.index import CLEAR, Filters, index_row, search_sql, write_statements
 from ..search.query import QueryError, parse
 from ..search.snippets import snippet
-from .outdir import OutputDir, load_briefs, state_path
-from .state import Store
+from ..store.outdir import OutputDir, load_briefs, state_path
+from ..store.state import Store
 
 
 class BadQuery(ConfigError):

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from summarizer.errors import ConfigError
-from summarizer.runs.outdir import JSONL, OutputDir
+from summarizer.store.outdir import JSONL, OutputDir
 from tests.helpers import ROOT
 
 
@@ -44,7 +44,7 @@ def test_out_naming_a_file_is_a_clear_error(tmp_path):
 @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_outputs_get_the_permissions_of_any_file_the_user_creates(tmp_path, umask, mode):
     code = ("import os, sys; os.umask(int(sys.argv[2], 8)); from pathlib import Path\n"
-            "from summarizer.runs.atomic import atomic_write\nfrom summarizer.runs.state import Store\n"
+            "from summarizer.store.atomic import atomic_write\nfrom summarizer.store.state import Store\n"
             "p = Path(sys.argv[1]); atomic_write(p / 'new.json', '{}'); atomic_write(p / 'old.json', '[]')\n"
             "s = Store(p / 'state.sqlite'); s.start_run({}); s.close()")
     (tmp_path / "old.json").write_text("x")
@@ -58,7 +58,7 @@ def test_outputs_get_the_permissions_of_any_file_the_user_creates(tmp_path, umas
 
 def test_the_folder_is_synced_after_each_rename(tmp_path, monkeypatch):
     """A power cut keeps what a kill keeps: the file's data, then the rename, then its folder are synced."""
-    from summarizer.runs import atomic
+    from summarizer.store import atomic
 
     events: list[tuple[str, str]] = []
     real_fsync, real_replace = os.fsync, os.replace

@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import feedparser
 
-from summarizer.runs.digests import EMAIL_LIMIT, write_day
-from summarizer.runs.outdir import JSONL, OutputDir
+from summarizer.desk.digests import EMAIL_LIMIT, write_day
+from summarizer.store.outdir import JSONL, OutputDir
 from tests.helpers import write
 from tests.render.test_render import _brief
 

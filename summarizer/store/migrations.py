@@ -34,7 +34,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m013_run_items_origin", "ALTER TABLE run_items ADD COLUMN origin TEXT"),
     ("m014_feed_items_feed_index", "CREATE INDEX feed_items_feed_guid ON feed_items (feed, guid)"),
     *SEARCH_SCHEMA,  # m015-m018: the briefs' search index (search.index)
-    # m019-m021: editors' work (runs.edits): an append-only log, and human translations for the memory
+    # m019-m021: editors' work (store.edits): an append-only log, and human translations for the memory
     ("m019_edits", """CREATE TABLE edits (
          seq INTEGER PRIMARY KEY AUTOINCREMENT, brief_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT,
          machine_hash TEXT, at TEXT NOT NULL, undoes INTEGER)"""),

@@ -22,9 +22,9 @@ from typing import Any
 from ..render.atom import DigestEntry, digests_atom
 from ..render.digest import Digest, build_digest, trimmed
 from ..render.html import digest_html, digest_markdown, digest_text
-from .atomic import atomic_write
-from .edits import EditRow, Edits, overlay
-from .outdir import DIGEST_HTML, DIGEST_MD, OutputDir, load_briefs
+from ..store.atomic import atomic_write
+from ..store.edits import EditRow, Edits, overlay
+from ..store.outdir import DIGEST_HTML, DIGEST_MD, OutputDir, load_briefs
 
 EMAIL_LIMIT = 102_000  # bytes: Gmail clips a message over 102 KB
 ATOM_FILE = "digest.xml"
@@ -91,8 +91,8 @@ def editors_selection(briefs: list[Mapping[str, Any]], current: Mapping[str, Map
 
 def folder_edits(folder: Path) -> Edits | None:
     """The editors' log of a folder (None when it has no state yet); close its store when done."""
-    from .outdir import state_path
-    from .state import Store
+    from ..store.outdir import state_path
+    from ..store.state import Store
 
     path = state_path(folder)
     return Edits(Store(path)) if path.is_file() else None
@@ -102,7 +102,7 @@ def write_day(outdir: OutputDir, day: date | None = None, group_by: str = "date"
               title: str | None = None, edits: Edits | None = None) -> list[Path]:
     """Write the day's digest files, the stable copies and the Atom feed; returns the paths written.
 
-    `edits` is the folder's editors' log (runs.edits); when the day has approved briefs, the digest
+    `edits` is the folder's editors' log (store.edits); when the day has approved briefs, the digest
     holds only those, in the editors' order, with their text.
     """
     day = day or datetime.now().astimezone().date()

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import NamedTuple
 
-from ..steps.memory import sentence_key
+from ..text.arabic import sentence_key
 from .state import Store
 
 STATUSES = ("pending", "approved", "rejected")

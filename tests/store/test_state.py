@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarizer.runs.state import MIGRATIONS, ArticleRow, ItemRow, RunSeen, Store
+from summarizer.store.state import MIGRATIONS, ArticleRow, ItemRow, RunSeen, Store
 from summarizer.types import Translation
 
 

@@ -1,6 +1,6 @@
 """What the editors' review works on, library side (the review page and scripts call these; nothing
 here serves or prints): a day's briefs in digest order with the editors' status, order and text
-laid over the machine's; changes and undo appended to the log (runs.edits); the brief's pages
+laid over the machine's; changes and undo appended to the log (store.edits); the brief's pages
 written again with the edited text; the digest of what was approved.
 
 A day is the local calendar day a brief was made (as the digest's). A day's order is the digest's
@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..store.edits import STATUSES, EditRow, Edits, is_field, machine_text, overlay
+from ..store.edits import text_hash as _hash
+from ..store.outdir import OutputDir, load_briefs, state_path
+from ..store.state import Store
 from ..text.diff import word_diff
 from ..types import brief_from_dict
 from .digests import briefs_of_day, day_order, local_day
-from .edits import STATUSES, EditRow, Edits, is_field, machine_text, overlay
-from .edits import text_hash as _hash
-from .outdir import OutputDir, load_briefs, state_path
-from .state import Store
 
 
 class ReviewError(ConfigError):
@@ -196,7 +196,7 @@ def render_edited(outdir: OutputDir, edits: Edits, brief: Mapping[str, Any]) -> 
     machine's: runs write machine fields only)."""
     from ..render.html import brief_html
     from ..render.markdown import brief_markdown
-    from .atomic import atomic_write
+    from ..store.atomic import atomic_write
 
     shown, edited = overlay(brief, edits.current([brief["id"]]).get(brief["id"], {}))
     made = brief_from_dict(shown)

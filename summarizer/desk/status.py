@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from .edits import Edits
-from .feedstate import feed_report
-from .outdir import JSONL, load_briefs, state_path
+from ..store.edits import Edits
+from ..store.feedstate import feed_report
+from ..store.outdir import JSONL, load_briefs, state_path
+from ..store.state import Store
 from .review import day_counts
-from .state import Store
 
 
 def folder_status(folder: Path, state: Optional[Path] = None) -> dict[str, Any]:
