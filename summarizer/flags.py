@@ -1,5 +1,5 @@
 """THE flag table: every flag a brief can carry, its level, its article-level name, what it
-means and what to do. The HTML page, the Markdown brief and the README's table come from here.
+means and what to do. The HTML page, the Markdown brief and the table in docs/analysts.md come from here.
 
 Sentence flags sit on `sentences[].flags`; each raises its article-level flag in
 `checks.flags` (some under another name, e.g. `numbers` -> `numbers_mismatch`). Article
@@ -119,7 +119,7 @@ def article_flag(sentence_flag: str) -> str | None:
 
 
 def markdown_table() -> str:
-    """The README's flag table, generated from FLAGS (a test keeps the README equal to it)."""
+    """The flag table of docs/analysts.md, generated from FLAGS (a test keeps the page equal to it)."""
     rows = ["| flag | level | article flag | meaning | what to do |", "|---|---|---|---|---|"]
     for f in FLAGS:
         article = f"`{f.article}`" if f.article else "-"

@@ -171,7 +171,7 @@ class BriefSentence:
 
 @dataclass(frozen=True)
 class Brief:
-    """A bilingual brief: the product of the pipeline for one article (schema in the README)."""
+    """A bilingual brief: the product of the pipeline for one article (schema in docs/analysts.md)."""
 
     id: str
     source: Mapping[str, Any]

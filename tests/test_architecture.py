@@ -1,5 +1,5 @@
 """The layout holds: layer contracts (and they can fail), small modules and functions, no private
-imports across modules, lint clean, and the README's flag table generated from the one flag table."""
+imports across modules, lint clean, and the docs' flag table generated from the one flag table."""
 
 from __future__ import annotations
 
@@ -75,8 +75,8 @@ def test_ruff_is_clean():
     assert proc.returncode == 0, proc.stdout[-3000:]
 
 
-def test_readme_flag_table_is_the_flag_table():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert markdown_table() in readme, "regenerate the README table: python -c 'from summarizer.flags import " \
+def test_docs_flag_table_is_the_flag_table():
+    readme = (ROOT / "docs" / "analysts.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme, "regenerate the table in docs/analysts.md: python -c 'from summarizer.flags import " \
                                        "markdown_table; print(markdown_table())'"
     assert len({f.name for f in FLAGS}) == len(FLAGS)

@@ -3,7 +3,7 @@ confidence, summary support, and what each summary sentence draws on.
 
 Pure functions on text. The pipeline runs them on every brief, retries what a retry can
 fix (a degenerate translation with stronger repetition settings; an untranslated one with the
-profile's fallback model) and records the rest in `checks` (README: "Checks and flags").
+profile's fallback model) and records the rest in `checks` (docs/analysts.md: "Checks").
 """
 
 from __future__ import annotations
