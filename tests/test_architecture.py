@@ -36,7 +36,7 @@ def test_a_wrong_import_breaks_the_contracts(tmp_path):
     copy = tmp_path / "summarizer"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     clean = copy / "steps" / "clean.py"
-    clean.write_text(clean.read_text(encoding="utf-8") + "\nfrom ..runs import outdir  # noqa: E402\n",
+    clean.write_text(clean.read_text(encoding="utf-8") + "\nfrom ..store import outdir  # noqa: E402\n",
                      encoding="utf-8")
     proc = _lint_imports(tmp_path)
     assert proc.returncode != 0
