@@ -70,12 +70,14 @@ def single_host() -> Iterator[None]:
     os.environ[SINGLE_HOST] = "0"
     from ray._private import ray_constants
 
-    flag = ray_constants.ENABLE_RAY_CLUSTER
-    ray_constants.ENABLE_RAY_CLUSTER = False
+    flag = getattr(ray_constants, "ENABLE_RAY_CLUSTER", None)  # a Ray without it: start_local_ray checks
+    if flag is not None:
+        ray_constants.ENABLE_RAY_CLUSTER = False
     try:
         yield
     finally:
-        ray_constants.ENABLE_RAY_CLUSTER = flag
+        if flag is not None:
+            ray_constants.ENABLE_RAY_CLUSTER = flag
         if saved is None:
             os.environ.pop(SINGLE_HOST, None)
         else:
