@@ -117,6 +117,31 @@ def test_a_local_run_starts_its_own_ray_on_loopback(tiny_models, tmp_path):
     assert facts["switch_after"] is None  # the run's process is left as it was
 
 
+# Joining a cluster: ray.init is replaced by a recorder that stops the process, so nothing connects
+# anywhere; what matters is what the executor asks for.
+JOIN = r"""
+import json, sys
+import ray
+
+def stop(*args, **kwargs):
+    sys.exit(json.dumps({k: kwargs[k] for k in ("address", "_node_ip_address") if k in kwargs}))
+
+ray.init = stop
+from summarizer.runs.ray_exec import RayExecutor, RaySettings
+from summarizer.runs.raywork import WorkerSpec
+
+RayExecutor(RaySettings(address=sys.argv[1]), WorkerSpec(models="models.yaml"))
+"""
+
+
+@pytest.mark.parametrize("address", ["10.1.2.3:6379", "ray://head.example:10001", "auto"])
+def test_joining_a_cluster_passes_its_address_as_given_and_no_node_address(address):
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    proc = subprocess.run([sys.executable, "-c", JOIN, address], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120, env=env)
+    assert proc.returncode == 1 and json.loads(proc.stderr.strip().splitlines()[-1]) == {"address": address}
+
+
 def test_the_same_briefs_locally_and_on_ray(local_ray, twenty, tiny_models, tmp_path):
     local = _run(twenty, tmp_path / "local", tiny_models)
     on_ray = _run(twenty, tmp_path / "ray", tiny_models, executor="ray", actors=2)
