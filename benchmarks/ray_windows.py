@@ -56,11 +56,13 @@ def main() -> None:
     from summarizer.models.tiny import build_tiny_models
 
     work = Path(tempfile.mkdtemp(prefix="rw", dir="/tmp"))
-    env = {**os.environ, "RAY_AUTH_MODE": "disabled", "TMPDIR": str(work), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "RAY_AUTH_MODE": "disabled", "TMPDIR": str(work), "HF_HUB_OFFLINE": "1",
+           "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}  # the cluster and its drivers stay on 127.0.0.1 (raystart)
     models = build_tiny_models(work / "tiny")
     src, one = inputs(work / "in", 64), inputs(work / "one", 1)
     ray = shutil.which("ray", path=str(Path(sys.executable).parent)) or "ray"
-    subprocess.run([ray, "start", "--head", "--num-cpus", str(os.cpu_count() or 2), "--include-dashboard=false",
+    subprocess.run([ray, "start", "--head", "--node-ip-address", "127.0.0.1", "--num-cpus", str(os.cpu_count() or 2),
+                    "--include-dashboard=false",
                     f"--temp-dir={work / 'ray'}", "--disable-usage-stats"], env=env, check=True, capture_output=True)
     try:
         address = "auto"  # the cluster `ray start` just started (its address file is under TMPDIR)

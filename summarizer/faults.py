@@ -7,12 +7,16 @@ Points: "translate" (after a translation batch), "summarize" (after a summary ba
 "write" (brief files written, briefs.jsonl line not yet), "mark" (line written, state not yet),
 "rename" / "renamed" (an atomic write's temporary file complete / just renamed into place),
 "commit" / "committed" (a state transaction written but not committed / just committed).
+
+`SUMMARIZER_CRASH_ONCE` and `SUMMARIZER_HOLD_ONCE` act once per marker file, for Ray actors (see
+crash_once and hold_once).
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import time
 
 _SPEC = os.environ.get("SUMMARIZER_CRASH_AT", "")
 _COUNTS: dict[str, int] = {}
@@ -46,3 +50,18 @@ def crash_once(name: str) -> None:
         with open(marker, "w", encoding="utf-8") as handle:
             handle.write(str(os.getpid()))
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+HOLD_S = 120.0  # the longest a held process waits for the test to act
+
+
+def hold_once(name: str) -> None:
+    """Stop here once: `SUMMARIZER_HOLD_ONCE=name:/path/marker` makes the first process to reach the
+    point leave the marker and wait (HOLD_S at most) before it goes on, so that a test can take its
+    node away mid-chunk (a Ray node given the variable alone)."""
+    spec = os.environ.get("SUMMARIZER_HOLD_ONCE", "")
+    point, _, marker = spec.partition(":")
+    if point == name and marker and not os.path.exists(marker):
+        with open(marker, "w", encoding="utf-8") as handle:
+            handle.write(str(os.getpid()))
+        time.sleep(HOLD_S)

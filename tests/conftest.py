@@ -19,7 +19,10 @@ _CACHE: list[str] = []
 
 
 def pytest_configure(config):
-    """Keep CTranslate2 conversions of the test models out of the user's cache."""
+    """Keep CTranslate2 conversions of the test models out of the user's cache; keep every Ray the tests
+    start or join on loopback (on Linux Ray would otherwise turn 127.0.0.1 into the machine's interface
+    address, and a driver given --ray-address 127.0.0.1:PORT would go there: see runs.raystart)."""
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
     if "SUMMARIZER_CACHE" not in os.environ:
         _CACHE.append(tempfile.mkdtemp(prefix="summarizer-test-cache-"))
         os.environ["SUMMARIZER_CACHE"] = _CACHE[0]

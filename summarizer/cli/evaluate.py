@@ -24,10 +24,6 @@ def _print(report: dict, as_json: bool, lines: list[str]) -> None:
             out.print(line, markup=False, highlight=False)
 
 
-def _scores(system: dict) -> str:
-    return ", ".join(f"{m} {v['score']:.2f}" for m, v in system.get("metrics", {}).items())
-
-
 @eval_app.command("translate")
 def translate_command(
     src: Path = typer.Argument(..., help="Source segments: .txt (one a line), .tsv or .jsonl."),
@@ -45,6 +41,7 @@ def translate_command(
 ) -> None:
     """Translate SRC with each system (default: the default profile) and score it against REF."""
     from ..eval.commands import evaluate_translation, first_chrf
+    from ..eval.report import scores_line
 
     try:
         report = evaluate_translation(src, ref, out_dir, hyp=hyp, models=models, profiles=profile or (),
@@ -53,12 +50,7 @@ def translate_command(
         raise fail(str(exc)) from None
     systems = report.get("systems") or {report["system"]: report}
     lines = [f"{report['segments']} segments; files in {out_dir}"]
-    for name, system in systems.items():
-        tested = system.get("bootstrap") or {}
-        mark = "" if not tested or name == report.get("first") else (
-            " (differs significantly from the first)" if tested.get("chrf", {}).get("significant") else
-            " (not significantly different from the first)")
-        lines.append(f"{name}: {_scores(system)}{mark}")
+    lines += [f"{name}: {scores_line(system)}" for name, system in systems.items()]
     _print(report, as_json, lines)
     if min_chrf is not None and first_chrf(report) < min_chrf:
         err.print(f"chrF {first_chrf(report):.2f} is below --min-chrf {min_chrf:g}", markup=False)
@@ -77,6 +69,7 @@ def summary_command(
 ) -> None:
     """Summarise ARTICLES (or take --hyp) and score against English reference summaries by id."""
     from ..eval.commands import evaluate_summaries
+    from ..eval.report import scores_line
 
     if len(articles) < 1 or (hyp is None and len(articles) < 2):
         raise fail("give ARTICLES... and REFS.jsonl (or --hyp HYPS.jsonl and REFS.jsonl)")
@@ -85,8 +78,10 @@ def summary_command(
                                     profile=profile)
     except SummarizerError as exc:
         raise fail(str(exc)) from None
-    _print(report, as_json, [f"{report['items']} summaries ({len(report['missing'])} references without one); "
-                             f"{_scores(report)}; files in {out_dir}"])
+    failed = report.get("failed") or []
+    not_made = f"; {len(failed)} articles not summarised ({failed[0]['ref']}: {failed[0]['error']})" if failed else ""
+    _print(report, as_json, [f"{report['items']} summaries ({len(report['missing'])} references without one"
+                             f"{not_made}); {scores_line(report)}; files in {out_dir}"])
 
 
 @eval_app.command("edits")

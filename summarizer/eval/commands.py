@@ -80,41 +80,74 @@ def first_chrf(report: dict[str, Any]) -> float:
 
 def evaluate_summaries(articles: Sequence[str], refs: Path, out: Path, *, hyp: Path | None = None,
                        models: Path | None = None, profile: str = "default") -> dict[str, Any]:
-    """Score summaries against English references by id (see the module doc)."""
+    """Score summaries against English references by id (see the module doc).
+
+    Raises:
+        EvalDataError: unreadable or empty data (an article input that cannot be read is named with
+            its reason: the scores would be over another set than the one asked for), non-English
+            references, or no summary sharing an id with the references.
+    """
     references = read_summaries(refs)
     problem = metrics.english_only(list(references.values()))
     if problem:
         raise EvalDataError(f"{refs}: {problem}; ROUGE here is for English summaries (rouge-score keeps only "
                             f"a-z and 0-9)")
-    info: dict[str, Any] = {}
+    failed: list[dict[str, str]] = []
     if hyp is not None:
-        produced = read_summaries(hyp)
-        name = f"given:{hyp.name}"
+        produced, info, name = read_summaries(hyp), {}, f"given:{hyp.name}"
     else:
-        from ..ingest.inputs import iter_articles
-        from ..types import Article
-
-        items = [a for a in iter_articles(list(articles)) if isinstance(a, Article)]
-        keyed = [(str(a.meta.get("id") or a.ref), a) for a in items]
-        config = load_config(models)
-        registry = ModelRegistry(config)
-        briefs = summarize(config, registry, profile, [a for _, a in keyed])
-        produced = {key: b.summary.get("en", "") for (key, _), b in zip(keyed, briefs) if b is not None}
-        info = {k: registry.get(n).info() for k, n in (("summarize", config.profile(profile).summarize),)}
+        produced, info, failed = _summarise(articles, models, profile)
         name = f"profile:{profile}"
     ids = [i for i in references if i in produced]
     if not ids:
-        raise EvalDataError(f"no summary shares an id with {refs} (references have ids like "
-                            f"{', '.join(list(references)[:3])})")
+        raise EvalDataError(_no_shared_id(refs, references, produced, failed))
     hyps, refs_ = [produced[i] for i in ids], [references[i] for i in ids]
     folder = _folder(out)
     scores = {**metrics.rouge(hyps, refs_), "chrf": metrics.corpus(hyps, refs_, ("chrf",))["chrf"]}
     per = metrics.segment_chrf(hyps, refs_)
     write_side_by_side(folder, ids, refs_, {name: (hyps, per)})
     report = {"task": "summaries", "system": name, "items": len(ids), "missing": sorted(set(references) - set(ids)),
-              "metrics": scores, "models": info, "hypotheses": str(write_hypotheses(folder, name, hyps))}
+              "failed": failed, "metrics": scores, "models": info,
+              "hypotheses": str(write_hypotheses(folder, name, hyps))}
     write_report(folder, report, "Summary quality")
     return report
+
+
+def _summarise(articles: Sequence[str], models: Path | None, profile: str
+               ) -> tuple[dict[str, str], dict[str, Any], list[dict[str, str]]]:
+    """({id: English summary}, the summariser's info, [{id, ref, error}] the pipeline failed on); the
+    articles are read before any model loads."""
+    from ..ingest.inputs import iter_articles
+    from ..types import Article, Failure
+
+    read = list(iter_articles(list(articles)))
+    unreadable = [r for r in read if isinstance(r, Failure) and r.status == "failed"]
+    if unreadable:
+        named = "; ".join(f"{f.ref}: {f.error}" for f in unreadable[:3])
+        more = f" (and {len(unreadable) - 3} more)" if len(unreadable) > 3 else ""
+        raise EvalDataError(f"cannot read {len(unreadable)} of the articles: {named}{more}")
+    keyed = [(str(a.meta.get("id") or a.ref), a) for a in read if isinstance(a, Article)]
+    if not keyed:
+        raise EvalDataError(f"no article to summarise in {', '.join(articles)}")
+    config = load_config(models)
+    registry = ModelRegistry(config)
+    results = summarize(config, registry, profile, [a for _, a in keyed])
+    produced = {key: r.summary.get("en", "") for (key, _), r in zip(keyed, results) if not isinstance(r, Failure)}
+    failed = [{"id": key, "ref": r.ref, "error": r.error} for (key, _), r in zip(keyed, results)
+              if isinstance(r, Failure)]
+    info = {"summarize": registry.get(config.profile(profile).summarize).info()}
+    return produced, info, failed
+
+
+def _no_shared_id(refs: Path, references: dict[str, str], produced: dict[str, str],
+                  failed: list[dict[str, str]]) -> str:
+    """Why no summary could be scored, with what each side holds."""
+    if failed and not produced:
+        return (f"no article could be summarised ({len(failed)} failed; {failed[0]['ref']}: "
+                f"{failed[0]['error']})")
+    return (f"no summary shares an id with {refs}: the references have ids like "
+            f"{', '.join(list(references)[:3])}, the summaries {', '.join(list(produced)[:3]) or 'none'}"
+            + (f" ({len(failed)} articles failed)" if failed else ""))
 
 
 def evaluate_edits(rows: Sequence[dict[str, Any]], out: Path | None = None) -> dict[str, Any]:

@@ -5,7 +5,7 @@ as a reference or hypothesis file, a two-column TSV's second column is the trans
 `.jsonl` (one object a line; the source under `source`, `src`, `ar` or `text`, the reference under
 `reference`, `ref`, `en`, `target` or `translation`, a hypothesis under `hypothesis`, `hyp` or
 `output`). Summaries: JSON Lines of `{"id", "summary"}` (or `reference`, `text`). Every problem is
-an EvalDataError naming the file and the line.
+an EvalDataError naming the file and the line; an empty file is one (it holds no segment to score).
 """
 
 from __future__ import annotations
@@ -35,10 +35,17 @@ def _lines(path: Path) -> list[str]:
     return text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
 
 
+def _not_empty(path: Path, lines: list[str], what: str) -> list[str]:
+    if not any(line.strip() for line in lines):
+        raise EvalDataError(f"{path}: empty: no {what} in it")
+    return lines
+
+
 def read_segments(path: str | Path, role: str) -> list[str]:
-    """The segments of a file for a role: "source", "reference" or "hypothesis"."""
+    """The segments of a file for a role: "source", "reference" or "hypothesis" (a file with
+    nothing but white space in it is an EvalDataError, never one empty segment)."""
     path = Path(path)
-    lines = _lines(path)
+    lines = _not_empty(path, _lines(path), f"{role} segments")
     suffix = path.suffix.lower()
     if suffix == ".tsv":
         rows = [line.split("\t") for line in lines]
@@ -77,10 +84,10 @@ def _records(path: Path, lines: list[str]):
 
 
 def read_summaries(path: str | Path) -> dict[str, str]:
-    """{id: summary} of a JSON Lines file."""
+    """{id: summary} of a JSON Lines file (an empty one is an EvalDataError)."""
     path = Path(path)
     found: dict[str, str] = {}
-    for k, record in _records(path, _lines(path)):
+    for k, record in _records(path, _not_empty(path, _lines(path), "summaries")):
         summary = next((record[key] for key in SUMMARY_KEYS if key in record), None)
         if "id" not in record or not isinstance(summary, str):
             raise EvalDataError(f"{path}:{k}: needs an id and a summary ({', '.join(SUMMARY_KEYS)})")

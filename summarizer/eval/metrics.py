@@ -43,7 +43,9 @@ def segment_chrf(hypotheses: Sequence[str], references: Sequence[str]) -> list[f
 def bootstrap(systems: Sequence[tuple[str, Sequence[str]]], references: Sequence[str], samples: int = 1000,
               names: Sequence[str] = TRANSLATION_METRICS) -> dict[str, dict[str, Any]]:
     """Paired bootstrap of every system against the first (sacreBLEU's paired test):
-    {system: {metric: {"score", "mean", "ci", "p_value", "significant"}}, "signatures": {...}}."""
+    {system: {metric: {"score", "mean", "ci", "p_value", "significant"}}, "signatures": {...}}.
+    A system with the first's score is never significantly different (p 1.0, `same_score`); with
+    one segment there is no test (p None)."""
     from sacrebleu.significance import PairedTest
 
     metrics = {name: _metric(name) for name in names}
@@ -56,15 +58,21 @@ def bootstrap(systems: Sequence[tuple[str, Sequence[str]]], references: Sequence
     for k, (name, hyps) in enumerate(systems):
         out[name] = {}
         for metric_name, key in zip(names, keys):
-            result = scores[key][k]
+            result, baseline = scores[key][k], scores[key][0]
             p_value = getattr(result, "p_value", None)
             out[name][metric_name] = {"score": round(float(result.score), 4),
                                       "mean": round(float(result.mean), 4) if result.mean is not None else None,
                                       "ci": round(float(result.ci), 4) if result.ci is not None else None,
                                       "p_value": None if p_value is None else round(float(p_value), 4),
                                       "significant": None if p_value is None else bool(p_value < 0.05)}
-            if k and list(hyps) == first:  # every resample ties: the Moses-style test would still say p < 0.05
-                out[name][metric_name].update(p_value=1.0, significant=False, identical=True)
+            # The same score as the first (identical hypotheses, or both 0.0): no difference to test. The
+            # bootstrap's resampled differences all tie then, and its p-value falls to 1/(samples + 1),
+            # which would read as "significant".
+            if k and (list(hyps) == first or float(result.score) == float(baseline.score)):
+                out[name][metric_name].update(p_value=1.0, significant=False, same_score=True,
+                                              **({"identical": True} if list(hyps) == first else {}))
+            elif k and len(references) < 2:  # every resample is the one segment: nothing to test against
+                out[name][metric_name].update(p_value=None, significant=None)
     return out
 
 

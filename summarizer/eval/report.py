@@ -46,6 +46,28 @@ def write_side_by_side(out: Path, sources: Sequence[str], references: Sequence[s
     return path
 
 
+def significance(entry: Mapping[str, Any] | None) -> str:
+    """How a system's score compares with the first system's, in words: what the console and
+    report.md both say ("" for the first system, or where no test was run)."""
+    if not entry or entry.get("p_value") is None:
+        return ""
+    if entry.get("same_score"):
+        return "the same score as the first" + (" (identical output)" if entry.get("identical") else "")
+    if entry.get("significant"):
+        return f"differs significantly from the first (p={entry['p_value']:.3f})"
+    return f"not significantly different from the first (p={entry['p_value']:.3f})"
+
+
+def scores_line(system: Mapping[str, Any]) -> str:
+    """A system's scores in one line, each with its significance against the first system."""
+    tested = system.get("bootstrap") or {}
+    cells = []
+    for name, value in (system.get("metrics") or {}).items():
+        words = significance(tested.get(name))
+        cells.append(f"{name} {value['score']:.2f}" + (f" ({words})" if words else ""))
+    return ", ".join(cells)
+
+
 def write_report(out: Path, report: Mapping[str, Any], title: str) -> tuple[Path, Path]:
     """report.json and report.md."""
     data = {"tool": f"summarizer {__version__}", **report}
@@ -65,11 +87,8 @@ def markdown(report: Mapping[str, Any], title: str) -> str:
         cells = []
         for m in metrics:
             value = (system.get("metrics") or {}).get(m, {})
-            cell = f"{value.get('score', '')}"
-            significance = (system.get("bootstrap") or {}).get(m) or {}
-            if significance.get("p_value") is not None:
-                cell += f" (p={significance['p_value']}{', significant' if significance['significant'] else ''})"
-            cells.append(cell)
+            words = significance((system.get("bootstrap") or {}).get(m))
+            cells.append(f"{value.get('score', '')}" + (f" ({words})" if words else ""))
         lines.append(f"| {name or 'given'} | " + " | ".join(cells) + " |")
     lines += ["", "## Signatures", ""]
     for name, system in systems.items():

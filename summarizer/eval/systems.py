@@ -14,7 +14,7 @@ from ..models.registry import ModelRegistry
 from ..pipeline import Pipeline
 from ..steps.repair import retry_degenerate, use_fallback
 from ..steps.translate import Translator
-from ..types import Article, Brief
+from ..types import Article, Brief, Failure
 
 
 @dataclass
@@ -64,8 +64,8 @@ def translate(registry: ModelRegistry, system: System, sources: Sequence[str], s
     return hyps
 
 
-def summarize(config: Config, registry: ModelRegistry, profile: str, articles: Sequence[Article]) -> list[Brief | None]:
-    """Each article's brief (None where the pipeline could not make one), through the pipeline as a run."""
+def summarize(config: Config, registry: ModelRegistry, profile: str,
+              articles: Sequence[Article]) -> list[Brief | Failure]:
+    """Each article's brief, or the Failure saying why the pipeline could not make one (as in a run)."""
     pipeline = Pipeline(config, profile, registry=registry)
-    results = list(pipeline.run(articles))
-    return [r if isinstance(r, Brief) else None for r in results]
+    return list(pipeline.run(articles))

@@ -26,20 +26,19 @@ import contextlib
 import itertools
 import math
 import os
-import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import MissingExtra, SummarizerError
+from ..errors import SummarizerError
 from ..models.registry import ModelRegistry
 from ..pipeline.records import Segmented, Summarized, Translated
 from ..pipeline.window import WindowTools, finish_window
 from ..text.arabic import sentence_key
 from ..types import Failure
+from .raystart import node_addresses, require_ray, start_local_ray, stderr_silenced
 from .raywork import WorkerSpec, draft_batch, summary_batch
 
-EXTRA = "pip install 'summarizer[ray]'"
 ATTEMPTS = 4  # per chunk: a chunk whose actor died goes to the next actor, this many times at most
 PLACE_TIMEOUT = 300.0  # seconds the run waits for its actors to be placed and to answer
 
@@ -49,7 +48,8 @@ class RaySettings:
     """Where and how wide to run.
 
     Attributes:
-        address: None starts a local Ray; "auto" or "ray://host:10001" joins a cluster.
+        address: None starts a local Ray, on loopback (see raylocal); "auto", "HOST:6379" or
+            "ray://HOST:10001" joins a cluster.
         actors: worker actors (each does both stages, for the whole run).
         cpus_per_actor: CPUs each worker reserves (its CTranslate2/torch threads).
         gpus_per_actor: GPUs each worker reserves (fractions share one GPU).
@@ -59,28 +59,6 @@ class RaySettings:
     actors: int = 2
     cpus_per_actor: float = 1.0
     gpus_per_actor: float = 0.0
-
-
-@contextlib.contextmanager
-def _stderr_silenced() -> Iterator[None]:
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
-def require_ray() -> Any:
-    """The ray module, or MissingExtra naming the extra to install."""
-    try:
-        import ray
-    except ImportError:
-        raise MissingExtra(f"--executor ray needs Ray, an optional extra: {EXTRA}") from None
-    return ray
 
 
 @dataclass
@@ -136,13 +114,18 @@ class RayExecutor:
         if not self.ray.is_initialized():
             os.environ.setdefault("RAY_AUTH_MODE", "disabled")
             os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")  # core-worker notes would print on the console
-            with _stderr_silenced():  # the core worker notes its log level on the console as it starts
-                self.ray.init(address=settings.address, include_dashboard=False, log_to_driver=False,
-                              configure_logging=False, ignore_reinit_error=True)
+            options = dict(include_dashboard=False, log_to_driver=False, configure_logging=False,
+                           ignore_reinit_error=True)
+            with stderr_silenced():  # the core worker notes its log level on the console as it starts
+                if settings.address is None and not os.environ.get("RAY_ADDRESS"):
+                    start_local_ray(self.ray, **options)  # this machine alone: on loopback
+                else:
+                    self.ray.init(address=settings.address, **options)  # a cluster, as its nodes were started
             self._started = True
         self.models: dict[str, _Counters] = {}
         self.nodes: dict[str, int] = {}
         self.loads: dict[str, int] = {}
+        self.lost = self.resent = 0  # actors that died, chunks sent again after their actor died
         self._actors: list[Any] = []
         self._spares: list[tuple[Any, Any]] = []  # replacements starting: (actor, its ping)
         self._opened = False
@@ -175,6 +158,7 @@ class RayExecutor:
         """An actor died (killed, or its node lost): out of the pool; a replacement starts, and joins
         once it answers (where no resources are left it never does, and the run goes on without it)."""
         if actor in self._actors:
+            self.lost += 1
             self._actors.remove(actor)
             replacement = self._new_actor()
             self._spares.append((replacement, replacement.ping.remote()))
@@ -216,6 +200,7 @@ class RayExecutor:
                 self._lost(actor)
                 actor = self._next_actor()
                 ref = getattr(actor, method).remote(*args)
+                self.resent += 1
                 continue
             self.nodes[out["node"]] = self.nodes.get(out["node"], 0) + 1
             self.loads[out["actor"]] = max(self.loads.get(out["actor"], 0), out["loads"])
@@ -283,9 +268,12 @@ class RayExecutor:
         return {name: {**m.info, **{k: round(v, 3) for k, v in m.counters.items()}} for name, m in self.models.items()}
 
     def describe(self) -> dict[str, Any]:
-        """Where the work ran: chunks per node, and models each actor loaded (once per actor, not per window)."""
+        """Where the work ran: chunks per node and the nodes' addresses, models each actor loaded (once per
+        actor, not per window), actors lost and chunks sent again."""
+        addresses = node_addresses(self.ray) if self.ray.is_initialized() else {}
         return {"executor": "ray", "actors": len(self._actors), "chunks_per_node": dict(self.nodes),
-                "model_loads_per_actor": dict(self.loads)}
+                "node_addresses": {n: addresses.get(n) for n in self.nodes},
+                "model_loads_per_actor": dict(self.loads), "actors_lost": self.lost, "chunks_resent": self.resent}
 
     def close(self) -> None:
         """Stop the actors, and the local Ray this executor started (a joined cluster is left running)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import load_config
-from ..faults import crash_once
+from ..faults import crash_once, hold_once
 from ..models.engines.base import EngineStats
 from ..models.registry import ModelRegistry
 from ..pipeline.executor import engine_counters
@@ -69,6 +69,7 @@ def draft_batch(spec: WorkerSpec, registry: ModelRegistry, segs: Sequence[Segmen
          "models": per model info and counters}.
     """
     crash_once("actor")
+    hold_once("actor")
     memory, stats = MemoryTM(rows=rows), MemoryStats()
     glossary = read_glossary(spec.glossary) if spec.glossary else None
     tools = WindowTools(registry=registry, memory=memory, memory_stats=stats, glossary=glossary, names=None,
@@ -85,6 +86,7 @@ def summary_batch(spec: WorkerSpec, registry: ModelRegistry, segs: Sequence[Segm
                   english: Mapping[str, Sequence[str]], model: str) -> dict[str, Any]:
     """Summaries of a batch: {"summaries": {id: Summarized | Failure}, "models": ...}."""
     crash_once("actor")
+    hold_once("actor")
     try:
         summaries: dict[str, Any] = summarize_window(segs, english, registry, model)
     except Exception as exc:  # noqa: BLE001 - failure rows, never a failed job

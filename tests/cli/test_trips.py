@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
-from importlib.metadata import version
+import re
+from importlib.metadata import distribution
 
 import pytest
 
-from summarizer.version import __version__
-from tests.helpers import ARTICLE_AR, cli, write
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: pytest itself depends on tomli there
+    import tomli as tomllib
+
+from summarizer.eval.report import write_report
+from summarizer.ingest.web import FetchSettings
+from summarizer.runs.report import RunReport
+from summarizer.store.state import Store
+from tests.helpers import ARTICLE_AR, ROOT, cli, write
 
 
 def _report(out) -> dict:
@@ -99,6 +108,24 @@ def test_models_may_name_the_folder_that_holds_models_yaml(tiny_models, tmp_path
     assert bad.returncode == 2 and "is a folder without a models.yaml" in bad.stderr and "not found" not in bad.stderr
 
 
-def test_one_version():
-    assert version("summarizer") == __version__
-    assert cli("--version").stdout.strip() == f"summarizer {__version__}"
+def test_one_version(tmp_path):
+    """The version is written once, in summarizer/version.py: the package metadata is built from it
+    (pyproject), every output that names the tool says it, and no other file has a copy of it."""
+    [written] = re.findall(r'^__version__ = "([^"]+)"$', (ROOT / "summarizer" / "version.py").read_text(), re.M)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["hatch"]["version"]["path"] == "summarizer/version.py"
+    installed = distribution("summarizer")
+    origin = json.loads(installed.read_text("direct_url.json") or "{}").get("url", "")
+    if origin == ROOT.as_uri():  # metadata built from this tree (an editable install of it)
+        assert installed.version == written
+    assert cli("--version").stdout.strip() == f"summarizer {written}"
+    assert FetchSettings(contact="desk@example.org").user_agent.startswith(f"summarizer/{written} (")
+    report = RunReport(Store(":memory:"), 1, [], "out", "fast")
+    assert report.header()["tool"] == f"summarizer {written}"
+    json_path, _ = write_report(tmp_path, {"segments": 0}, "t")
+    assert json.loads(json_path.read_text(encoding="utf-8"))["tool"] == f"summarizer {written}"
+    copies = [str(p.relative_to(ROOT)) for p in [ROOT / "pyproject.toml", ROOT / "cli.py",
+                                                 *(ROOT / "summarizer").rglob("*.py")]
+              if p.name != "version.py" and re.search(rf"(?<![\d.]){re.escape(written)}(?![\d.])", p.read_text())]
+    assert copies == []

@@ -12,8 +12,10 @@ import pytest
 import sacrebleu
 from rouge_score import rouge_scorer
 
+from summarizer.eval import metrics
 from summarizer.eval.commands import evaluate_edits, evaluate_translation
-from tests.helpers import cli, write
+from summarizer.eval.report import significance
+from tests.helpers import ARTICLE_AR, cli, write
 
 SOURCES = ["قال الوزير إن الميناء سيفتح أبوابه غدا أمام السفن الكبيرة.", "شهدت المدينة أمطارا غزيرة أمس.",
            "افتتحت البلدية حديقة عامة جديدة في الحي الشمالي.", "ارتفعت أسعار الخبز بنسبة خمسة في المئة.",
@@ -141,3 +143,85 @@ def test_eval_edits_on_a_folder_an_editor_corrected(reviewed_source, folder):
     row = next(r for r in report["worst"] if r["brief"] == first["id"])
     expected = sacrebleu.metrics.CHRF().sentence_score(machine, ["An editor's summary of the port."]).score
     assert row["chrf"] == pytest.approx(expected, abs=0.01) and row["model"] == "tiny-bart"
+
+
+@pytest.mark.parametrize("empty", ["src", "ref", "hyp", "all"])
+def test_an_empty_file_is_an_error_not_one_empty_segment(files, tmp_path, empty):
+    blank = write(tmp_path / "blank.txt", "" if empty != "ref" else "\n  \n")  # white space only: empty too
+    given = {k: (blank if empty in (k, "all") else v) for k, v in files.items()}
+    proc = cli("eval", "translate", str(given["src"]), str(given["ref"]), "--hyp", str(given["hyp"]), "--out",
+               str(tmp_path / "out"))
+    assert proc.returncode == 2, proc.stdout
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip()] and "blank.txt: empty" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "out" / "report.json").exists()
+
+
+def test_empty_reference_summaries_are_an_error(tmp_path):
+    hyps = write(tmp_path / "hyps.jsonl", json.dumps({"id": "0", "summary": HYPOTHESES[0]}) + "\n")
+    proc = cli("eval", "summary", "--hyp", str(hyps), str(write(tmp_path / "refs.jsonl", "")), "--out",
+               str(tmp_path / "out"))
+    assert proc.returncode == 2 and "refs.jsonl: empty" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_missing_article_is_named_with_its_cause(tmp_path, tiny_models):
+    """Not "no summary shares an id": the file that could not be read, and why; before any model loads."""
+    good = write(tmp_path / "port.txt", ARTICLE_AR)
+    refs = write(tmp_path / "refs.jsonl", json.dumps({"id": "gone", "summary": REFERENCES[0]}) + "\n")
+    proc = cli("eval", "summary", str(good), str(tmp_path / "gone.txt"), str(refs), "--models", str(tiny_models),
+               "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2, proc.stdout
+    [line] = proc.stderr.strip().splitlines()
+    assert "gone.txt: no such file" in line and "shares an id" not in line, line
+
+
+def test_an_article_the_pipeline_fails_on_is_reported_with_its_reason(tmp_path, tiny_models):
+    src = tmp_path / "in"
+    write(src / "port.txt", ARTICLE_AR)
+    write(src / "zh.txt", "港口管理局今天宣布南码头扩建工程正式开工。工程预计三年完成。" * 3)  # no model for Chinese
+    refs = write(tmp_path / "refs.jsonl", "".join(json.dumps({"id": str(src / n), "summary": REFERENCES[k]}) + "\n"
+                                                  for k, n in enumerate(["port.txt", "zh.txt"])))
+    proc = cli("eval", "summary", str(src), str(refs), "--models", str(tiny_models), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr[-1500:]
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["items"] == 1 and report["missing"] == [str(src / "zh.txt")]
+    [failed] = report["failed"]
+    assert failed["ref"].endswith("zh.txt") and failed["error"]
+    assert "1 articles not summarised" in proc.stdout and "zh.txt" in proc.stdout
+
+
+def test_the_same_score_is_never_a_significant_difference():
+    """BLEU 0.0 against 0.0 (different outputs) or identical outputs: sacreBLEU's bootstrap gives
+    p = 1/(samples + 1) there (every resampled difference ties), which must not read as significant."""
+    zero_a, zero_b = ["Qq."] * 6, ["Vv!"] * 6
+    tested = metrics.bootstrap([("a", zero_a), ("b", zero_b), ("c", HYPOTHESES), ("d", list(zero_a))], REFERENCES,
+                               300)
+    assert tested["a"]["bleu"]["score"] == tested["b"]["bleu"]["score"] == 0.0
+    assert (tested["b"]["bleu"]["p_value"], tested["b"]["bleu"]["significant"]) == (1.0, False)
+    assert all(not tested["d"][m]["significant"] and tested["d"][m]["identical"] for m in ("chrf", "chrf++", "bleu"))
+    assert tested["c"]["bleu"]["significant"] and tested["c"]["chrf"]["significant"]  # the control: a real gap
+    assert significance(tested["b"]["bleu"]) == "the same score as the first"
+    one = metrics.bootstrap([("a", HYPOTHESES[:1]), ("b", zero_a[:1])], REFERENCES[:1], 100)
+    assert one["b"]["chrf"]["p_value"] is None and significance(one["b"]["chrf"]) == ""  # one segment: no test
+
+
+def test_significance_is_worded_the_same_on_the_console_and_in_report_md(files, tmp_path, tiny_models):
+    out = tmp_path / "out"
+    proc = cli("eval", "translate", str(files["src"]), str(files["ref"]), "--hyp", str(files["hyp"]), "--models",
+               str(tiny_models), "--model", "tiny-marian-ar-en", "--model", "tiny-nllb", "--out", str(out),
+               "--bootstrap", "200")
+    assert proc.returncode == 0, proc.stderr[-1500:]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    md = (out / "report.md").read_text(encoding="utf-8").splitlines()
+    assert list(report["systems"]) == ["given:hyp.jsonl", "model:tiny-marian-ar-en", "model:tiny-nllb"]
+    for name, system in report["systems"].items():
+        [console] = [line for line in proc.stdout.splitlines() if line.startswith(f"{name}: ")]
+        [row] = [line for line in md if line.startswith(f"| {name} |")]
+        for metric, value in system["metrics"].items():
+            entry = system["bootstrap"][metric]
+            words = significance(entry)
+            assert bool(words) == (name != report["first"])
+            if words:  # the words say what the test found
+                assert words.startswith("differs significantly") == bool(entry["significant"]), (words, entry)
+                words = f" ({words})"
+            assert f"{metric} {value['score']:.2f}{words}" in console, (console, words)
+            assert f"| {value['score']}{words} |" in row, (row, words)

@@ -65,3 +65,31 @@ def test_the_ct2_engine_caps_the_arenas_before_it_starts(ct2_int8_registry):
 
     ct2_int8_registry.get("tiny-bart")
     assert limit_malloc_arenas.cache_info().currsize == 1  # only engines call it
+
+
+def _threads() -> set[str]:
+    """The ids of this process's threads, native ones included (CTranslate2's workers)."""
+    return set(os.listdir("/proc/self/task"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="needs /proc (Linux)")
+def test_the_cap_is_set_before_any_engine_thread_starts(tiny_config, monkeypatch):
+    """A thread's arena is picked at its first allocation: a cap set after the translator's threads
+    started would leave them on arenas of their own. The call is watched (and still made) to see
+    which threads were alive at that moment."""
+    from summarizer.models.engines import ct2_engine
+    from summarizer.models.engines.base import limit_malloc_arenas
+    from summarizer.models.registry import ModelRegistry
+
+    alive_at_call: list[set[str]] = []
+
+    def watched() -> int:
+        alive_at_call.append(_threads())
+        return limit_malloc_arenas()
+
+    monkeypatch.setattr(ct2_engine, "limit_malloc_arenas", watched)
+    before = _threads()
+    engine = ModelRegistry(tiny_config, engine="ctranslate2").get("tiny-bart")  # a fresh engine, not the cached one
+    started = _threads() - before
+    assert started, "the control: the engine starts threads of its own"
+    assert len(alive_at_call) == 1 and not alive_at_call[0] & started, (sorted(started), engine)

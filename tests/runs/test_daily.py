@@ -104,3 +104,30 @@ def test_sources_file_errors_name_the_file_and_the_key(tmp_path):
     proc = cli("run", "--sources", str(bad), "--out", str(tmp_path / "out"))
     assert proc.returncode == 2 and "sources.yaml" in proc.stderr and "unknown key 'colour'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_guid_counts_within_its_own_feed_only(site, tiny_models, tmp_path):
+    """Feed A's item "1" is done; feed B's item "1" is another story and must be read, fetched and briefed."""
+    site.routes["/a.xml"] = Reply(body=rss("أ", [item("port", site.url("/port"), guid="1")]), content_type=RSS)
+    site.routes["/b.xml"] = Reply(body=rss("ب", [item("school", site.url("/school"), guid="1")]), content_type=RSS)
+    site.routes["/school"] = Reply(body=page("school"))
+    out = tmp_path / "out"
+    feeds = [f"  - {{url: {site.url('/a.xml')}, name: A, language: ar}}"]
+    sources = tmp_path / "sources.yaml"
+
+    def run():
+        write(sources, "contact: desk@example.org\ndefaults: {delay: 0}\nfeeds:\n" + "\n".join(feeds) + "\n")
+        proc = cli("run", "--sources", str(sources), "--out", str(out), "--models", str(tiny_models))
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        return json.loads((out / "run-report.json").read_text(encoding="utf-8"))
+
+    assert run()["counts"]["new"] == 1
+    feeds.append(f"  - {{url: {site.url('/b.xml')}, name: B, language: ar}}")
+    before = len(site.requests)
+    report = run()
+    a, b = report["feeds"]
+    assert (a["already_done"], a["new"]) == (1, 0)
+    assert (b["already_done"], b["new"]) == (0, 1), b
+    assert "/school" in [p for p, _ in site.requests[before:]]
+    briefs = [json.loads(line) for line in (out / "briefs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert any("عشر مدارس" in " ".join(s["ar"] for s in b["sentences"]) for b in briefs)

@@ -6,12 +6,17 @@ characters. Briefs are written by hand (exact words matter here), indexed by `re
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from summarizer.desk.search import BadQuery, reindex, search
+from summarizer.search.query import fts_expression, parse
 from summarizer.store.state import Store
+
+_FTS_OWN = {"AND", "OR", "NOT", "src_title", "src_text", "src_title_stem", "src_text_stem", "en_title", "en_text",
+            "en_title_stem", "en_text_stem"}
 
 BRIEFS = {
     "a" * 16: ("كِتَابٌ جديد عن تاريخ الـعـراق", "وقال أحمد إن المدرسة ستفتح في إسرائيل قريبا.", "2026-11-01", "Alpha News",
@@ -57,6 +62,8 @@ def ids(hits) -> list[str]:
     ("المدرسه", "a"),  # ta marbuta typed as ha
     ("مدينة", "b"),  # a prefixed form in the brief: بالمدينة
     ("بالكتاب", "ab"),  # a prefixed form in the query
+    ("انتهي", "b"),  # alef maqsura in the brief (انتهى), ya in the query
+    ("فى", "ac"),  # and the other way: ى typed in the query, في in the briefs
     ("port", "ac"),  # English by stem: port, Ports
     ("ports", "ac"),
 ])
@@ -65,9 +72,9 @@ def test_arabic_however_it_was_typed_and_english_by_stem(folder, query, found):
 
 
 @pytest.mark.parametrize("query, brief", [("كتاب", "a"), ("العراق", "a"), ("احمد", "a"), ("اسرائيل", "a"),
-                                          ("المدرسه", "a")])
+                                          ("المدرسه", "a"), ("انتهي", "b"), ("فى", "a"), ("فى", "c")])
 def test_normalisation_makes_an_exact_match_not_only_a_stem_match(folder, query, brief):
-    """Harakat, tatweel, hamza and ta marbuta are folded in the normalised form itself: the stemmer
+    """Harakat, tatweel, hamza, ta marbuta and alef maqsura are folded in the normalised form itself: the stemmer
     (which folds some of them on its own) must not be what finds them."""
     [hit] = [h for h in search(folder, query) if h.id[0] == brief]
     assert hit.exact
@@ -137,6 +144,23 @@ def test_a_malformed_query_says_what_is_wrong(folder, query, words):
         search(folder, query)
 
 
-def test_user_text_is_never_fts_syntax(folder):
-    for query in ("src_text:كتاب", "كتاب*", "NEAR(كتاب العراق)", "^port", "port AND", "{en_text}: port"):
-        search(folder, query)  # words, whatever they look like: no SQL or FTS error
+@pytest.mark.parametrize("query, found", [
+    ("كتاب*", "ab"),  # a star is not a prefix query: the word كتاب, as typed plainly
+    ("^port", "ac"),  # not FTS5's "first word of a column" (that would be c alone)
+    ("port AND", "ac"),  # a trailing AND is no syntax error
+    ("(port)", "ac"),
+    ("src_title:كتاب", ""),  # no column filter (that would find a): the words src, title, كتاب side by side
+    ("{en_text}: port", ""),  # nor a column set: the words en, text, port
+    ("NEAR(كتاب العراق)", ""),  # nor NEAR: the words near, كتاب, العراق
+    ('port "OR" ports', ""),  # a quoted OR is the word "or" (no brief has it), not the operator (ac)
+])
+def test_user_text_is_never_fts_syntax(folder, query, found):
+    """What a user types is words, whatever they look like: the hits are those of the words, and
+    every word reaches FTS5 inside a quoted string (outside quotes only our own syntax is left)."""
+    assert sorted(ids(search(folder, query))) == sorted(found)
+    parsed = parse(query)
+    for lang in ("any", "ar", "en"):
+        for exact_only in (False, True):
+            expression = fts_expression(parsed, lang, exact_only) or ""
+            outside = re.sub(r'"(?:[^"]|"")*"', " ", expression)
+            assert set(re.findall(r"[^\s{}():]+", outside)) <= _FTS_OWN, (query, expression)

@@ -58,3 +58,21 @@ def test_translation_memory_and_duplicates_live_in_the_database():
     assert seen.first_ref("id1", "a.txt") is None
     assert seen.first_ref("id1", "b.txt") == "a.txt"
     assert RunSeen(store, store.start_run({})).first_ref("id1", "c.txt") is None  # a new run starts afresh
+
+
+def test_a_feed_items_guid_is_known_in_its_own_feed_only():
+    from summarizer.store.feedstate import RunFeedState
+    from summarizer.types import Brief
+
+    store = Store(":memory:")
+    state = RunFeedState(store, lambda language: "fp1")
+    brief = Brief(id="a" * 16, source={}, language="ar", title={}, summary={}, sentences=(), summary_links=(),
+                  removed=(), checks={}, models={}, timings_ms={}, created_at="2026-12-06T00:00:00+00:00",
+                  meta={"feed": "http://127.0.0.1:1/a.xml", "feed_item": {"url_key": "127.0.0.1:1/a/1", "guid": "1"}},
+                  fingerprint="fp1")
+    state.record(brief)
+    store.mark([ArticleRow("a" * 16, "fp1", "127.0.0.1:1/a/1", "done")])
+    assert state.known(None, "1", "http://127.0.0.1:1/a.xml")
+    assert state.known("127.0.0.1:1/a/1", None, "http://127.0.0.1:1/b.xml")  # the same URL is the same story
+    assert not state.known("127.0.0.1:1/b/1", "1", "http://127.0.0.1:1/b.xml")
+    assert not state.known(None, "1", "http://127.0.0.1:1/b.xml")
