@@ -77,6 +77,10 @@ def test_filters_counts_and_the_attention_order(folder):
         paged = review.page(day, offset="1", limit="1")
         assert [s["id"] for s in paged["briefs"]] == [b["id"]] and paged["total"] == 3
         assert review.brief(c["id"])["edits"]["summary"]["author"] == "ann"
+        preview = review.preview(day)  # what would go out now, nothing written
+        assert [s["ids"] for s in preview["stories"]] == [[a["id"]]] and not preview["empty"] and preview["reviewed"]
+        assert preview["states"] == {"pending": 1, "approved": 1, "changed": 0, "rejected": 1}
+        assert a["title_ar"] in preview["markdown"] and not list(folder.glob("digest*"))
         assert review.days()[0] | {"day": None} == {"day": None, "briefs": 3, "pending": 1, "approved": 1,
                                                     "changed": 0, "rejected": 1, "edited": 1, "stale": 0}
     finally:
