@@ -150,6 +150,14 @@ class Review:
                 "total": len(shown), "counts": filter_counts(t for _, t in triaged),
                 "briefs": [story(briefs[t["id"]], current.get(t["id"], {}), k, t) for k, t in window]}
 
+    def counts(self, day: date | str) -> dict[str, int]:
+        """How many of the day's stories each filter shows, and how many were rejected (cheap: for
+        the page to update its counts after an action)."""
+        day = parse_day(day)
+        briefs = {b["id"]: b for b in self._briefs(day)}
+        current = self.edits.current(briefs)
+        return filter_counts(triage(b, current.get(i, {})) for i, b in briefs.items())
+
     def brief(self, brief_id: str) -> dict[str, Any]:
         """One story as the page shows it (its place in its day's order included)."""
         brief = self._load(brief_id)

@@ -66,6 +66,7 @@ def test_filters_counts_and_the_attention_order(folder):
         page = review.page(day.isoformat(), order="attention")
         assert page["counts"] == {"all": 3, "attention": 1, "pending": 1, "approved": 1, "edited": 1, "stale": 0,
                                   "changed": 0, "rejected": 1}
+        assert review.counts(day) == page["counts"]
         scores = [s["attention"] for s in page["briefs"]]
         assert scores == sorted(scores, reverse=True) and page["total"] == 3
         for name in FILTERS:
