@@ -21,9 +21,11 @@ class ReviewServer:
         port: the port (0: a free one).
         day: the day the page opens on.
         state: the state database (default: FOLDER/state.sqlite).
+        editor: the author recorded on every change (default: the OS user).
     """
 
-    def __init__(self, folder: Path, port: int = 0, day: date | None = None, state: Path | None = None) -> None:
+    def __init__(self, folder: Path, port: int = 0, day: date | None = None, state: Path | None = None,
+                 editor: str | None = None) -> None:
         import uvicorn
 
         from .app import create_app
@@ -33,7 +35,7 @@ class ReviewServer:
         self.sock.bind((HOST, port))  # loopback only, whatever the port
         self.port = self.sock.getsockname()[1]
         self.token = secrets.token_urlsafe(32)
-        app = create_app(Path(folder), self.token, self.port, day, state)
+        app = create_app(Path(folder), self.token, self.port, day, state, editor)
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                                 server_header=False, date_header=False)
         self.server = uvicorn.Server(config)

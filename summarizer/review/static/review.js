@@ -112,7 +112,9 @@ function story(brief, index) {
     brief.edited ? el("span", { class: "badge edited", text: "edited" }) : null,
     brief.stale ? el("span", { class: "badge stale", title: "a later run changed the machine text under this edit",
                                text: "stale: the machine text changed" }) : null,
-    ...brief.flags.slice(0, 6).map((f) => el("span", { class: "badge flag", text: f })));
+    brief.state === "changed" ? el("span", { class: "badge stale", text: "changed since approval" }) : null,
+    ...brief.flags.map((f) => el("span", { class: "badge flag", title: f.meaning + ". What to do: " + f.action,
+                                           text: f.label + (f.count > 1 ? " ×" + f.count : "") })));
   const english = el("div", { class: "en-col", lang: "en", dir: "ltr" },
     editor(brief, "title", brief.title, "English title", false),
     editor(brief, "summary", brief.summary, "English summary", true));
@@ -186,7 +188,7 @@ async function searchBriefs(event) {
       let last = 0;
       for (const [a, b] of hit.marks) { snippet.append(hit.snippet.slice(last, a), el("mark", { text: hit.snippet.slice(a, b) })); last = b; }
       snippet.append(hit.snippet.slice(last));
-      const go = el("button", { type: "button", text: hit.date || "undated", on: { click: () => { state.day = hit.date; openDay(hit.id); } } });
+      const go = el("button", { type: "button", text: hit.day || "undated", on: { click: () => { state.day = hit.day; openDay(hit.id); } } });
       box.append(el("div", { class: "hit" }, go, el("strong", { text: " " + (hit.title || hit.title_ar) }), snippet));
     }
     box.hidden = false;
