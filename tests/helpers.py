@@ -61,6 +61,14 @@ def cli(*args: str, env: dict | None = None, timeout: float = 300, stdin: str | 
                           timeout=timeout, env={**os.environ, **(env or {})}, cwd=cwd or ROOT, input=stdin)
 
 
+TIMESTAMP_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z ")
+
+
+def log_lines(stderr: str) -> list[str]:
+    """stderr's lines without the UTC time a run's text log puts in front when stderr is not a terminal."""
+    return [TIMESTAMP_RE.sub("", line, count=1) for line in stderr.splitlines()]
+
+
 def _letters(text: str) -> str:
     return re.sub(r"[^\u0621-\u064a]", "", key_text(text))[:14]
 

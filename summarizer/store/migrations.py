@@ -53,4 +53,6 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m025_failures_of_the_last_run", """INSERT OR IGNORE INTO failures
          SELECT ref, '', id, stage, error, 1, run_id, run_id, 0, origin, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
          FROM run_items WHERE status = 'failed' AND run_id = (SELECT MAX(run_id) FROM runs WHERE finished_at IS NOT NULL)"""),
+    # the index dated undated briefs by the day they were made: the next search rebuilds it (desk.search)
+    ("m026_search_reindex_for_dates", "DELETE FROM search_meta WHERE key = 'complete'"),
 )

@@ -8,7 +8,7 @@ from importlib.metadata import version
 import pytest
 
 from summarizer.version import __version__
-from tests.helpers import ARTICLE_AR, cli, write
+from tests.helpers import ARTICLE_AR, cli, log_lines, write
 
 
 def _report(out) -> dict:
@@ -16,7 +16,7 @@ def _report(out) -> dict:
 
 
 def _errors(proc) -> list[str]:
-    return [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    return [line for line in log_lines(proc.stderr) if line.startswith("error:")]
 
 
 def test_an_output_folder_inside_the_input_is_never_read(tiny_models, tmp_path):

@@ -139,8 +139,9 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(inputs, tiny_models, ref
     first = cli(*args, "--window", "4", env={"SUMMARIZER_CRASH_AT": point})
     assert first.returncode == -signal.SIGKILL, first.stderr
     status = cli("status", str(out), "--json")
-    assert status.returncode == 0
+    assert status.returncode == 3  # the last run did not finish (docs/operations.md)
     before = json.loads(status.stdout)
+    assert before["verdict"] == "did_not_finish" and before["last_attempt"]["outcome"] == "unfinished"
     second = cli(*args)
     assert second.returncode == 0, second.stderr
     rep = report(out)
