@@ -67,6 +67,7 @@ def test_a_broken_input_is_retried_then_given_up_and_attempts_never_hide_results
     assert m["summarizer_last_run_exit_code"] == 1 and m["summarizer_status_exit_code"] == 1
     assert "summarizer_last_run_stage_seconds{stage=translate}" in m and not list(prom.parent.glob(".*"))
     report_before = (out / "run-report.json").read_bytes()
+    inode = prom.stat().st_ino
 
     broken = cli("run", str(src), "--out", str(out), "--models", str(tmp_path / "none.yaml"), "--log-format",
                  "json", "--metrics", str(prom))
@@ -79,6 +80,7 @@ def test_a_broken_input_is_retried_then_given_up_and_attempts_never_hide_results
     assert data["last_attempt"]["run_id"] == 2 and "none.yaml" in data["last_attempt"]["error"]
     assert data["last_completed_run"]["run_id"] == 1 and data["last_completed_run"]["counts"]["failed"] == 1
     assert len(data["failed"]) == 1 and metrics(prom)["summarizer_status_exit_code"] == 4
+    assert prom.stat().st_ino != inode  # replaced by a rename, never rewritten in place (a collector reads whole files)
     history = [json.loads(line) for line in (out / "run-history.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(h["run_id"], h["outcome"], h["exit_code"]) for h in history] == [(1, "finished", 1), (2, "not_started", 2)]
 
@@ -161,7 +163,7 @@ def test_a_locked_folder_is_an_attempt_of_its_own(tiny_models, tmp_path):
     assert cli(*run_args(src, out, tiny_models)).returncode == 0
     report = (out / "run-report.json").read_bytes()
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom summarizer.store.outdir import OutputDir\n"
-                               f"OutputDir({str(out)!r}).lock()\nprint('locked', flush=True)\ntime.sleep(60)"],
+                               f"held = OutputDir({str(out)!r})\nheld.lock()\nprint('locked', flush=True)\ntime.sleep(60)"],
                               stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         assert holder.stdout.readline().strip() == "locked"
