@@ -22,6 +22,12 @@ def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
 
+def _number(value: float) -> str:
+    """A sample value, exact (a Unix time keeps every digit: never 1.8e+09)."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
 def _epoch(stamp: str | None) -> float | None:
     if not stamp:
         return None
@@ -44,7 +50,7 @@ def render_metrics(status: Mapping[str, Any], timings_ms: Mapping[str, int] | No
         if not kept:
             return
         lines.extend([f"# HELP summarizer_{name} {help_text}", f"# TYPE summarizer_{name} gauge"])
-        lines.extend(f"summarizer_{name}{{{folder}{labels}}} {float(value):g}" for labels, value in kept)
+        lines.extend(f"summarizer_{name}{{{folder}{labels}}} {_number(value)}" for labels, value in kept)
 
     gauge("articles_done", "Articles of the folder with a brief.", [("", counts["done"])])
     gauge("failures_unresolved", "Inputs that failed and neither succeeded since nor were given up.",

@@ -7,6 +7,7 @@ import json
 import signal
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,8 @@ def test_a_broken_input_is_retried_then_given_up_and_attempts_never_hide_results
     assert m["summarizer_articles_done"] == 3 and m["summarizer_failures_unresolved"] == 1
     assert m["summarizer_last_run_exit_code"] == 1 and m["summarizer_status_exit_code"] == 1
     assert "summarizer_last_run_stage_seconds{stage=translate}" in m and not list(prom.parent.glob(".*"))
+    started = datetime.fromisoformat(data["last_attempt"]["started_at"]).timestamp()
+    assert m["summarizer_last_run_timestamp_seconds"] == started  # every digit of the time
     report_before = (out / "run-report.json").read_bytes()
     inode = prom.stat().st_ino
 
