@@ -94,3 +94,8 @@ def setup_logging(quiet: bool = False, verbose: bool = False, log_format: str = 
     log.handlers[:] = [handler]
     log.setLevel(logging.ERROR if quiet else logging.DEBUG if verbose else logging.INFO)
     log.propagate = False
+    if LogStyle.json:  # Python warnings (a library's deprecation, say) are records too, not bare lines
+        logging.captureWarnings(True)
+        warnings_log = logging.getLogger("py.warnings")
+        warnings_log.handlers[:] = [handler]
+        warnings_log.propagate = False
