@@ -88,6 +88,6 @@ def _run_app() -> int:
             return exc.exit_code
         hint = f" (try '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
         return fail(exc.format_message() + hint, exc.exit_code, event="usage_error").exit_code
-    except click_errors.Abort:
+    except typer.Abort:
         raise KeyboardInterrupt from None
     return result if isinstance(result, int) else 0

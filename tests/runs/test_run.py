@@ -232,7 +232,7 @@ def test_ids_from_inputs_never_become_paths(tiny_models, tmp_path):
     assert brief["meta"]["id"] == "../../etc/passwd"
     written = {p.name for p in out.iterdir() if not p.name.startswith(("state.sqlite", "."))}
     assert written == {f"{brief['id']}.json", f"{brief['id']}.md", f"{brief['id']}.html", "briefs.jsonl",
-                       "run-report.json"}
+                       "run-report.json", "run-history.jsonl"}
     with pytest.raises(ValueError):
         OutputDir(out).brief_paths("../../etc/passwd")
 
