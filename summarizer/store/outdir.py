@@ -70,11 +70,10 @@ def lock_holder(folder: str | Path) -> int | None:
     path = Path(folder) / LOCK
     if not path.is_file():
         return None
-    with open(path, "a+") as handle:
+    with open(path) as handle:  # read only: status may look at a folder it cannot write
         try:
             fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except OSError:
-            handle.seek(0)
             holder = handle.read().strip()
             return int(holder) if holder.isdigit() else 0
         fcntl.flock(handle, fcntl.LOCK_UN)
