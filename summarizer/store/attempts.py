@@ -9,9 +9,14 @@ A row with no finish time is a run still running or one that was killed (kill -9
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
-from .state import Store, _now
+from .state import Store
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 # How an attempt ended (status maps them to its verdict and exit code; docs/operations.md)
 FINISHED = "finished"  # every input was reached (some may have failed)

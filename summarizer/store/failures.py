@@ -10,9 +10,14 @@ code 1) until it changes or `retry --given-up` tries it again. A success deletes
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from typing import NamedTuple
 
-from .state import Store, _now
+from .state import Store
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 UNKNOWN_KEY = ""  # rows carried over from before the table (m025): the first key met is theirs
 
