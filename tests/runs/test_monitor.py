@@ -140,7 +140,7 @@ def _interrupted(tiny_models: Path, src: Path, out: Path, how: signal.Signals) -
     return subprocess.CompletedProcess(proc.args, proc.wait(timeout=120), "", "".join(lines))
 
 
-@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
 def test_an_interrupted_or_killed_run_did_not_finish_and_says_what_was_not_reached(tiny_models, tmp_path, how):
     src = make_inputs(tmp_path / "in", 12)
     out = tmp_path / "out"
