@@ -109,8 +109,13 @@ def test_a_broken_input_is_retried_then_given_up_and_attempts_never_hide_results
     assert "nothing to retry" not in cli("retry", str(out)).stderr  # it says what was given up instead
     assert cli("retry", str(out), "--given-up").returncode == 1  # asked for: tried, still broken
 
+    write(src / "bad.json", "{broken, and changed")  # a changed input is a new input: tried, counted from one
+    assert cli(*run_args(src, out, tiny_models)).returncode == 1
+    code, data = status(out)
+    assert code == 1 and [(f["ref"], f["attempts"]) for f in data["failed"]] == [(str(src / "bad.json"), 1)]
+    assert data["given_up"] == []
     write(src / "bad.json", json.dumps({"maintext": (src / "a000.txt").read_text(encoding="utf-8") + " جديد"}))
-    fixed = cli(*run_args(src, out, tiny_models))  # a changed input is a new input: tried, and it succeeds
+    fixed = cli(*run_args(src, out, tiny_models))  # mended: it succeeds, and is a failure no more
     assert fixed.returncode == 0, fixed.stderr
     code, data = status(out)
     assert code == 0 and data["failed"] == [] and data["given_up"] == [] and data["done"] == 4
