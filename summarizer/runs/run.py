@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 import sys
 from collections.abc import Iterable
 from typing import Any, BinaryIO, Protocol
@@ -127,8 +128,12 @@ def _begin(observer: RunObserver, run_id: int) -> None:
 
 
 def _record_locked(settings: RunSettings, observer: RunObserver, error: str) -> None:
-    """An attempt that found the folder locked: its own row and history line, nothing else touched."""
-    store = Store(state_path(settings.out, settings.state))
+    """An attempt that found the folder locked: its own row and history line, nothing else touched (when
+    even that cannot be written, the lock's error is still what the caller hears)."""
+    try:
+        store = Store(state_path(settings.out, settings.state))
+    except SummarizerError:
+        return
     try:
         report = RunReport(store, record_attempt(store, settings.saved()), list(settings.inputs or settings.retry_refs),
                            str(settings.out), settings.profile)
@@ -138,6 +143,8 @@ def _record_locked(settings: RunSettings, observer: RunObserver, error: str) -> 
         append_history(settings.out, report.header())
         set_summary(store, report.run_id, report.summary())
         store.finish_run(report.run_id, report.exit_code)
+    except (OSError, sqlite3.Error):
+        pass
     finally:
         store.close()
 
