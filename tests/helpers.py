@@ -61,6 +61,22 @@ def cli(*args: str, env: dict | None = None, timeout: float = 300, stdin: str | 
                           timeout=timeout, env={**os.environ, **(env or {})}, cwd=cwd or ROOT, input=stdin)
 
 
+TIMESTAMP_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z ")
+
+
+def log_lines(stderr: str) -> list[str]:
+    """stderr's lines without the UTC time a run's text log puts in front when stderr is not a terminal."""
+    return [TIMESTAMP_RE.sub("", line, count=1) for line in stderr.splitlines()]
+
+
+def last_attempt(out: Path) -> dict:
+    """The header of the folder's last attempt, from OUT/run-history.jsonl (an attempt that failed before
+    starting is there, and leaves run-report.json to the last run that started)."""
+    import json
+
+    return json.loads((Path(out) / "run-history.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+
+
 def _letters(text: str) -> str:
     return re.sub(r"[^\u0621-\u064a]", "", key_text(text))[:14]
 

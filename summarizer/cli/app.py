@@ -1,8 +1,9 @@
 """The `summarizer` application: parses arguments only; the work lives in the library.
 
-Exit codes: 0 all articles done; 1 some failed (the batch finished, the report lists them);
-2 usage or config error, or a model that is not available; 70 an internal error (a bug);
-75 the output folder is locked; 130/143 interrupted by SIGINT/SIGTERM.
+Exit codes of run and retry: 0 all articles done (given-up inputs skipped); 1 something failed in
+this run (the batch finished, the report lists them); 2 usage or config error, or a model that is not
+available; 70 an internal error (a bug); 75 the output folder is locked; 130/143 interrupted by
+SIGINT/SIGTERM. `status` has its own (cli/status.py, docs/operations.md).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import typer
 from ..errors import OutputError
 from ..version import __version__
 from . import digest, review, run, search, status
-from .common import err, log
+from .common import LogStyle, fail, log
 from .evaluate import eval_app
 from .models import models_app
 
@@ -50,17 +51,43 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
+    if _wants_json(sys.argv[1:]):  # usage errors found before the command runs are JSON records too
+        LogStyle.configure("json")
     try:
-        app(standalone_mode=True)
+        sys.exit(_run_app())
     except KeyboardInterrupt:
-        err.print("interrupted", markup=False)
-        sys.exit(130)
+        _exit(fail("interrupted", 130, event="interrupted"))
     except OSError as exc:  # the disk or the system, not a bug: name the path, exit 2
         log.debug("system error", exc_info=True)
-        err.print(f"error: {OutputError.from_os(exc)}", markup=False)
-        sys.exit(2)
+        _exit(fail(str(OutputError.from_os(exc))))
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
         log.debug("unexpected error", exc_info=True)
-        err.print(f"error: internal error: {type(exc).__name__}: {exc} (a bug: please report it; "
-                  f"--verbose shows where it happened)", markup=False)
-        sys.exit(70)
+        _exit(fail(f"internal error: {type(exc).__name__}: {exc} (a bug: please report it; --verbose shows "
+                   f"where it happened)", 70, event="internal_error"))
+
+
+def _wants_json(args: list[str]) -> bool:
+    return "--log-format=json" in args or any(a == "--log-format" and b == "json" for a, b in zip(args, args[1:]))
+
+
+def _exit(exit_: typer.Exit) -> None:
+    sys.exit(exit_.exit_code)
+
+
+def _run_app() -> int:
+    """The app, with click's usage errors as one line (a JSON record under --log-format json)."""
+    try:
+        from typer._click import exceptions as click_errors  # typer >= 0.20 carries its own click
+    except ImportError:  # pragma: no cover - an older typer
+        from click import exceptions as click_errors  # type: ignore[no-redef]
+    try:
+        result = app(standalone_mode=False)
+    except click_errors.UsageError as exc:
+        if not LogStyle.json or type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()
+            return exc.exit_code
+        hint = f" (try '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        return fail(exc.format_message() + hint, exc.exit_code, event="usage_error").exit_code
+    except typer.Abort:
+        raise KeyboardInterrupt from None
+    return result if isinstance(result, int) else 0

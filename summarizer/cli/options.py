@@ -17,6 +17,12 @@ STATE = typer.Option(None, "--state", help="State database (default: OUT/state.s
 FORCE = typer.Option(False, "--force", help="Process every article again, even those already done.")
 WAIT = typer.Option(False, "--wait", help="If another run holds OUT, wait for it instead of exiting 75.")
 LOG_FORMAT = typer.Option("text", "--log-format", help="text or json (one JSON object per line).")
+TIMESTAMPS = typer.Option(None, "--timestamps/--no-timestamps", help="Text logs: each line starts with its UTC "
+                                                                   "time (default: on when stderr is not a terminal).")
+MAX_ATTEMPTS = typer.Option(3, "--max-attempts", min=1, help="Give up an input after this many failed runs (it is "
+                                                           "skipped and listed by status; retry --given-up tries it).")
+METRICS = typer.Option(None, "--metrics", help="Write Prometheus metrics of the folder to FILE at the end "
+                                               "(atomically: node_exporter's textfile collector).")
 LOG_EVERY = typer.Option(100, "--log-every", min=1, help="Without a terminal: a progress line every N articles.")
 WINDOW = typer.Option(None, "--window", min=1, help="Articles pooled per window (memory vs "
                                          "speed; default 32).")

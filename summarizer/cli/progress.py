@@ -6,7 +6,6 @@ line every N articles, as text or as JSON lines (`--log-format json`). `--quiet`
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -15,6 +14,10 @@ from rich.markup import escape
 
 from ..runs.report import RunReport
 from ..types import Brief, Failure
+from .common import LogStyle
+from .common import emit as emit_record
+
+LEVELS = {"failed": "warning", "given_up": "warning"}  # every other event is "info"
 
 
 def rss_mb() -> float:
@@ -44,6 +47,10 @@ class Progress:
         self.items = self.new = self.skipped = self.failed = self.sentences = 0
         self.bar: Any = None
 
+    def begin(self, run_id: int) -> None:
+        """The attempt's id: every record from now on carries it."""
+        LogStyle.run = run_id
+
     def started(self, total: int | None) -> None:
         """The run starts: show the bar (on a terminal)."""
         self.total = total
@@ -66,14 +73,9 @@ class Progress:
             self.bar.start()
 
     def emit(self, event: str, **fields: Any) -> None:
-        """One log record: a JSON line, or plain text."""
-        if self.json:
-            fields.pop("text", None)
-            self.console.print(json.dumps({"event": event, **fields}, ensure_ascii=False), markup=False,
-                               highlight=False, soft_wrap=True)
-        else:
-            text = fields.pop("text")
-            self.console.print(text, markup=True, highlight=False, soft_wrap=True)
+        """One log record: a JSON line, or text (rich markup) with its time when timestamps are on."""
+        text = fields.pop("text", "")
+        emit_record(LEVELS.get(event, "info"), event, text, markup=True, **fields)
 
     def _rates(self) -> tuple[float, float]:
         elapsed = max(1e-9, time.perf_counter() - self.t0)
@@ -85,6 +87,12 @@ class Progress:
         if isinstance(result, Brief):
             self.new += 1
             self.sentences += len(result.sentences)
+        elif result.error.startswith("skipped: given up"):
+            self.skipped += 1
+            if not self.quiet:
+                self.emit("given_up", ref=result.ref, stage=result.stage, reason=result.error.removeprefix("skipped: "),
+                          text=f"[yellow]given up[/] {escape(result.ref)}: "
+                               f"{escape(result.error.removeprefix('skipped: '))}")
         elif result.status == "failed":
             self.failed += 1
             self.emit("failed", ref=result.ref, stage=result.stage, error=result.error,

@@ -28,8 +28,14 @@ def search_command(
     query: Optional[str] = typer.Argument(None, help='Words to find: word, =word (not stemmed), "a phrase", '
                                           "-word or NOT word (left out), a OR b."),
     lang: str = typer.Option("any", "--lang", help="ar (the source side), en (the English side) or any."),
-    since: Optional[str] = typer.Option(None, "--since", help="Only briefs dated on or after this day (YYYY-MM-DD)."),
-    until: Optional[str] = typer.Option(None, "--until", help="Only briefs dated on or before this day."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only articles published on or after this day "
+                                        "(YYYY-MM-DD; with --by made: briefs made on or after it)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Only articles published on or before this day "
+                                        "(with --by made: briefs made on or before it)."),
+    by: str = typer.Option("published", "--by", help="What --since/--until compare: published (the article's "
+                           "day; an unknown one is left out) or made (the UTC day its brief was made)."),
+    undated: bool = typer.Option(False, "--undated", help="Keep articles of unknown publication day in a "
+                                 "--since/--until range."),
     source: Optional[str] = typer.Option(None, "--source", help="Only briefs whose source name holds this."),
     limit: int = typer.Option(20, "--limit", min=1, max=1000, help="Most results."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON array of results."),
@@ -41,6 +47,8 @@ def search_command(
     was made) and publication date, source, title, a highlighted snippet, its page."""
     if lang not in ("ar", "en", "any"):
         raise fail(f"--lang must be ar, en or any, not {lang!r}")
+    if by not in ("published", "made"):
+        raise fail(f"--by must be published or made, not {by!r}")
     since, until = _day(since, "--since"), _day(until, "--until")
     try:
         if reindex_:
@@ -50,7 +58,8 @@ def search_command(
                 return
         if not query:
             raise fail("give a QUERY (or --reindex)")
-        hits = search(folder, query, lang=lang, since=since, until=until, source=source, limit=limit, state=state)
+        hits = search(folder, query, lang=lang, since=since, until=until, source=source, limit=limit, state=state, by=by,
+                      undated=undated)
     except SummarizerError as exc:
         raise fail(str(exc)) from None
     if as_json:
@@ -66,7 +75,7 @@ def search_command(
 def _show(k: int, hit: Hit) -> None:
     from rich.text import Text
 
-    dates = f"review day {hit.day or 'undated'}" + (f", published {hit.published}" if hit.published else "")
+    dates = f"review day {hit.day or 'date unknown'}" + (f", published {hit.published}" if hit.published else "")
     head = Text(f"{k}. {dates}  {hit.source or '?'}  {hit.id}" + ("  (an editor's text)" if hit.by == "editor" else ""),
                 style="bold")
     out.print(head)

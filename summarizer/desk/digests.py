@@ -236,3 +236,12 @@ def write_all(briefs_folder: Path, target: Path, group_by: str = "date", title: 
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(target, text)
     return digest
+
+
+def run_digest(outdir: OutputDir, edits: Edits) -> dict[str, Any]:
+    """The digest a run writes at its end (`--digest`): the report's `digest` paths, or none and
+    `digest_skipped` with the reason when the day has nothing to send (the run itself went well)."""
+    try:
+        return {"digest": [str(p) for p in write_day(outdir, edits=edits)]}
+    except EmptyDigest as empty:
+        return {"digest": [], "digest_skipped": str(empty)}

@@ -54,17 +54,22 @@ class Hit:
 
 
 def search(folder: str | Path, query: str, *, lang: str = "any", since: str | None = None, until: str | None = None,
-           source: str | None = None, limit: int = 20, state: str | Path | None = None) -> list[Hit]:
+           source: str | None = None, limit: int = 20, state: str | Path | None = None, by: str = "published",
+           undated: bool = False) -> list[Hit]:
     """The briefs of `folder` that match `query`, best first (see search.query for the query language).
 
     Args:
         folder: an output folder of `summarizer run`.
         query: what to find.
         lang: "ar" (the source side), "en" (the English side) or "any".
-        since, until: dates (YYYY-MM-DD) the brief's date must lie within.
+        since, until: days (YYYY-MM-DD) the brief's day must lie within: the day its article was
+            published (`by="published"`; an unknown one is left out unless `undated`), or the day the
+            brief was made (`by="made"`).
         source: part of the source's name (case ignored).
         limit: most hits (a whole number >= 1).
         state: the state database (default: FOLDER/state.sqlite).
+        by: "published" or "made" (what since/until compare).
+        undated: keep articles of unknown publication day in a published-day range.
 
     Raises:
         BadQuery: the query cannot be read (unclosed quote, bare operator, nothing to find).
@@ -74,6 +79,8 @@ def search(folder: str | Path, query: str, *, lang: str = "any", since: str | No
         raise ConfigError(f"--lang must be ar, en or any, not {lang!r}")
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise ConfigError(f"--limit must be a whole number >= 1, not {limit!r}")
+    if by not in ("published", "made"):
+        raise ConfigError(f"--by must be published or made, not {by!r}")
     try:
         parsed = parse(query)
     except QueryError as exc:
@@ -83,7 +90,7 @@ def search(folder: str | Path, query: str, *, lang: str = "any", since: str | No
     try:
         if not _complete(store):
             reindex_store(store, folder)
-        planned = search_sql(parsed, Filters(lang, since, until, source, limit))
+        planned = search_sql(parsed, Filters(lang, since, until, source, limit, by, undated))
         rows = store.query(*planned) if planned else []
         edits = Edits(store).current(row[0] for row in rows) if rows else {}
     finally:

@@ -27,6 +27,7 @@ SAME_STORY_SOURCE = 0.25  # and the source side must agree too
 REPRINT = 0.6  # the source side alone: the same text reprinted
 MAX_DAYS_APART = 3  # stories published further apart are never one story
 UNDATED = "Undated"  # the heading of stories with no date
+DATE_UNKNOWN = "date unknown"  # a source without a date (never the day its brief was made)
 
 
 def overlap(a: str, b: str) -> float:
@@ -97,7 +98,8 @@ class Story:
     @property
     def sources(self) -> list[dict[str, Any]]:
         return [{"site": b["source"].get("site") or _site_of(b), "url": b["source"].get("url"),
-                 "published": b["source"].get("published") or b["source"].get("published_raw"), "id": b["id"]}
+                 "published": b["source"].get("published") or b["source"].get("published_raw") or DATE_UNKNOWN,
+                 "id": b["id"]}
                 for b in self.briefs]
 
 

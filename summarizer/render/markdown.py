@@ -29,6 +29,9 @@ def esc(text: Any) -> str:
     return MD_BLOCK_RE.sub(lambda m: m.group(1) + (m.group(2)[:-1] + "\\" + m.group(2)[-1]), text)
 
 
+DATE_UNKNOWN = "date unknown"  # what pages say of an article that gave no date
+
+
 def md_link(label: Any, url: Any) -> str:
     """A Markdown link to an http(s) URL, or the escaped label alone when the URL is not one."""
     safe = display_url(str(url or ""))
@@ -38,12 +41,12 @@ def md_link(label: Any, url: Any) -> str:
 def source_block(brief: Brief) -> Mapping[str, str]:
     """Attributes of the attribution line, for Markdown and HTML alike. A local input shows as its
     file name only (pages get shared: an absolute path of the machine that made them says nothing
-    and tells too much)."""
+    and tells too much). An article without a date says "date unknown" (never the day it was made)."""
     src = brief.source
     ref = src.get("ref") or ""
     shown_ref = None if src.get("url") and ref.startswith(("http://", "https://")) else ref.replace("\\", "/").rsplit("/", 1)[-1]
     return {k: str(v) for k, v in (
-        ("site", src.get("site")), ("published", src.get("published") or src.get("published_raw")),
+        ("site", src.get("site")), ("published", src.get("published") or src.get("published_raw") or DATE_UNKNOWN),
         ("dateline", src.get("dateline")), ("byline", src.get("byline")), ("url", src.get("url")),
         ("input", shown_ref),
     ) if v}

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..store.attempts import ERROR, FINISHED, INTERRUPTED, NOT_STARTED
 from ..store.state import ItemRow, Store
 from ..types import SCHEMA_VERSION, Brief, Failure
 from ..version import __version__
@@ -52,8 +53,12 @@ class RunReport:
         self.extra: dict[str, Any] = {}
         self.interrupted: str | None = None
         self.error: str | None = None  # a run-stopping error (a model that cannot load)
-        self.error_code = 2  # the exit code that error means (70 for an internal error)
+        self.error_code = 2  # the exit code that error means (70 for an internal error, 75 for the lock)
         self.path: Path | None = None  # run-report.json, once written
+        self.started = False  # the inputs started to flow (False: the run failed before starting)
+        self.total: int | None = None  # items expected (None: unknown, e.g. stdin or feeds)
+        self.given_up: list[str] = []  # refs given up in this run (their last allowed attempt failed)
+        self.failures: dict[str, int] = {}  # the folder's failures after this run: unresolved, given_up
 
     def add(self, result: Brief | Failure, origin: Mapping[str, Any] | None = None) -> None:
         """Record one result of the pipeline (`origin`: where a web item came from, kept for retry)."""
@@ -96,6 +101,30 @@ class RunReport:
             return 143
         return 1 if self.counts["failed"] else 0
 
+    @property
+    def outcome(self) -> str:
+        """How the run ended (store.attempts.OUTCOMES)."""
+        if not self.started:
+            return NOT_STARTED
+        if self.error is not None:
+            return ERROR
+        return INTERRUPTED if self.interrupted else FINISHED
+
+    @property
+    def not_reached(self) -> int | None:
+        """Items never reached because the run stopped early (None: the total is unknown)."""
+        if self.outcome == FINISHED:
+            return 0
+        return max(0, self.total - self.seq) if self.total is not None else None
+
+    def summary(self) -> dict[str, Any]:
+        """What the state keeps of this attempt (store.attempts)."""
+        return {"outcome": self.outcome, "started": self.started, "total": self.total, "items": self.seq,
+                "not_reached": self.not_reached, "counts": dict(self.counts), "given_up": len(self.given_up),
+                "failures": dict(self.failures),
+                "error": self.error, "interrupted": self.interrupted,
+                "timings_ms": {**self.timings_ms, "wall": int(self.elapsed * 1000)}}
+
     def header(self) -> dict[str, Any]:
         """Everything but the per-article entries."""
         return {
@@ -104,7 +133,9 @@ class RunReport:
             "inputs": self.inputs, "out": self.out, "profile": self.profile, "models": self.models,
             "counts": {"items": self.seq, **self.counts},
             "timings_ms": {**self.timings_ms, "wall": int(self.elapsed * 1000)},
-            **self.extra, "interrupted": self.interrupted, "error": self.error, "exit_code": self.exit_code,
+            **self.extra, "outcome": self.outcome, "total": self.total, "not_reached": self.not_reached,
+            "given_up": self.given_up, "failures": self.failures,
+            "interrupted": self.interrupted, "error": self.error, "exit_code": self.exit_code,
         }
 
     def articles(self) -> Iterator[Mapping[str, Any]]:

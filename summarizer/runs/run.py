@@ -11,40 +11,47 @@ CLI's progress bar is one.
 from __future__ import annotations
 
 import errno
-import json
 import os
+import sqlite3
 import sys
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Any, BinaryIO, Optional, Protocol
+from typing import Any, BinaryIO, Protocol
 
-from ..config import load_config
-from ..desk.digests import EmptyDigest, write_day
+from ..desk.digests import run_digest
 from ..desk.pages import render_edited
 from ..desk.search import index_statements
-from ..errors import OutputError, SummarizerError
+from ..errors import LockedError, OutputError, SummarizerError
 from ..faults import crash_point
 from ..ingest.sources import load_sources
 from ..models import hub
-from ..models.registry import ModelRegistry
-from ..pipeline import Pipeline, PipelineOptions
+from ..pipeline import Pipeline
+from ..store.attempts import record_attempt, set_summary
 from ..store.edits import Edits
+from ..store.failures import Failures
 from ..store.feedstate import save_feed_report
-from ..store.outdir import OutputDir, Repairs, state_path
+from ..store.outdir import OutputDir, Repairs, append_history, state_path
 from ..store.state import ArticleRow, RunSeen, Store
 from ..types import Article, Brief, Failure
+from .build import build_pipeline
+from .failbook import FailureBook
 from .feeds import Inputs, open_inputs
-from .glossary_file import read_glossary
 from .report import RunReport
+from .retry import retry_settings
 from .settings import RunSettings
 from .signals import GracefulStop
 
+__all__ = ["RunObserver", "build_pipeline", "retry_settings", "run_folder"]
+
 DONE_REASON = "already done (same article, same pipeline)"
 INTERNAL_ERROR = 70  # a bug, not the user's input: EX_SOFTWARE
+LOCKED = 75  # another run holds the folder: EX_TEMPFAIL
 
 
 class RunObserver(Protocol):
     """Hears how a run goes (the CLI's progress display is one). Every method is optional work."""
+
+    def begin(self, run_id: int) -> None:
+        """The attempt has its id in the state (logs carry it); optional."""
 
     def started(self, total: int | None) -> None:
         """The run starts; `total` is the expected number of items (None: unknown)."""
@@ -60,6 +67,8 @@ class RunObserver(Protocol):
 
 
 class _Silent:
+    def begin(self, run_id: int) -> None: ...
+
     def started(self, total: int | None) -> None: ...
 
     def notice(self, message: str, **fields: Any) -> None: ...
@@ -67,31 +76,6 @@ class _Silent:
     def result(self, result: Brief | Failure) -> None: ...
 
     def finished(self, report: RunReport) -> None: ...
-
-
-def build_pipeline(settings: RunSettings) -> Pipeline:
-    """The pipeline a run's settings describe (ConfigError for a bad models.yaml, profile or glossary)."""
-    config = load_config(settings.models)
-    registry = ModelRegistry(config, device=settings.device, engine=settings.engine, threads=settings.threads,
-                             compute_type=settings.compute_type, download_progress=settings.download_progress)
-    window = settings.window or 32
-    options = PipelineOptions(window_articles=window, strict=settings.strict, retry_degenerate=settings.retry)
-    glossary = read_glossary(settings.glossary) if settings.glossary else None
-    profile = config.profile(settings.profile)
-    executor = _ray_executor(settings, config.source, profile.fallback) if settings.executor == "ray" else None
-    return Pipeline(config, settings.profile, registry=registry, glossary=glossary, options=options, executor=executor)
-
-
-def _ray_executor(settings: RunSettings, models: Path, fallback: str | None) -> Any:
-    from .ray_exec import RayExecutor, RaySettings, WorkerSpec
-
-    spec = WorkerSpec(models=str(Path(models).resolve()), engine=settings.engine, device=settings.device,
-                      compute_type=settings.compute_type, threads=max(1, int(settings.cpus_per_actor)),
-                      glossary=str(Path(settings.glossary).resolve()) if settings.glossary else None,
-                      retry=settings.retry, fallback=fallback,
-                      faults={k: v for k, v in os.environ.items() if k == "SUMMARIZER_CRASH_ONCE"})
-    return RayExecutor(RaySettings(address=settings.ray_address, actors=settings.actors,
-                                   cpus_per_actor=settings.cpus_per_actor, gpus_per_actor=settings.gpus_per_actor), spec)
 
 
 def run_folder(settings: RunSettings, observer: RunObserver | None = None,
@@ -107,20 +91,26 @@ def run_folder(settings: RunSettings, observer: RunObserver | None = None,
         The run's report (also written to OUT/run-report.json); `exit_code` is what a CLI exits with.
 
     Raises:
-        LockedError: another run holds the folder (nothing is written).
-        SummarizerError: a configuration or model problem; the report (exit code 2, the error)
-            is written first.
+        LockedError: another run holds the folder (the attempt is recorded, exit code 75; nothing else
+            is written).
+        SummarizerError: a configuration or model problem. Before the inputs started to flow it is an
+            attempt that failed before starting: recorded in the state and run-history.jsonl, leaving
+            the last run's run-report.json as it was; after, the report (exit code 2) is written.
     """
     observer = observer or _Silent()
     outdir = OutputDir(settings.out)
     try:
         outdir.lock(wait=settings.wait)
+    except LockedError as exc:
+        _record_locked(settings, observer, str(exc))
+        raise
     except OSError as exc:
         raise OutputError.from_os(exc, "lock the output folder at") from None
     store = None
     try:
         store = Store(state_path(settings.out, settings.state))
         run_id = store.start_run(settings.saved())
+        _begin(observer, run_id)
         report = RunReport(store, run_id, list(settings.inputs or settings.retry_refs), str(settings.out),
                            settings.profile)
         _run(settings, observer, outdir, store, report, stdin)
@@ -129,6 +119,34 @@ def run_folder(settings: RunSettings, observer: RunObserver | None = None,
         if store is not None:
             store.close()
         outdir.unlock()
+
+
+def _begin(observer: RunObserver, run_id: int) -> None:
+    begin = getattr(observer, "begin", None)
+    if begin is not None:
+        begin(run_id)
+
+
+def _record_locked(settings: RunSettings, observer: RunObserver, error: str) -> None:
+    """An attempt that found the folder locked: its own row and history line, nothing else touched (when
+    even that cannot be written, the lock's error is still what the caller hears)."""
+    try:
+        store = Store(state_path(settings.out, settings.state))
+    except SummarizerError:
+        return
+    try:
+        report = RunReport(store, record_attempt(store, settings.saved()), list(settings.inputs or settings.retry_refs),
+                           str(settings.out), settings.profile)
+        _begin(observer, report.run_id)
+        report.error, report.error_code = error, LOCKED
+        report.failures = Failures(store).counts()
+        append_history(settings.out, report.header())
+        set_summary(store, report.run_id, report.summary())
+        store.finish_run(report.run_id, report.exit_code)
+    except (OSError, sqlite3.Error):
+        pass
+    finally:
+        store.close()
 
 
 def _run(settings: RunSettings, observer: RunObserver, outdir: OutputDir, store: Store, report: RunReport,
@@ -147,8 +165,12 @@ def _run(settings: RunSettings, observer: RunObserver, outdir: OutputDir, store:
         pipeline.seen = RunSeen(store, report.run_id)
         _recover(outdir, store, observer)
         inputs = open_inputs(settings, store, pipeline, stdin if stdin is not None else sys.stdin.buffer)
+        report.started, report.total = True, inputs.total
+        set_summary(store, report.run_id, report.summary())  # a killed run still says what it expected
         observer.started(inputs.total)
-        _loop(pipeline, stopper.wrap(inputs.items), outdir, store, report, observer, settings.force, inputs)
+        book = FailureBook(store, report.run_id, settings.max_attempts, settings.retry_given_up)
+        report.given_up = book.given_up  # the same list: an interrupted run still reports them
+        _loop(pipeline, stopper.wrap(inputs.items), outdir, store, report, observer, settings.force, inputs, book)
         _feeds_done(inputs, store, report, complete=not stopper.signal)
         if report.seq == 0 and not stopper.signal:
             report.extra["note"] = _nothing_note(settings, inputs)
@@ -209,9 +231,11 @@ def _feeds_done(inputs: Inputs, store: Store, report: RunReport, complete: bool)
 
 
 def _loop(pipeline: Pipeline, items: Iterable[Article | Failure], outdir: OutputDir, store: Store,
-          report: RunReport, observer: RunObserver, force: bool, inputs: Inputs) -> None:
+          report: RunReport, observer: RunObserver, force: bool, inputs: Inputs, book: FailureBook) -> None:
     def skip(article_id: str, fingerprint: str) -> str | None:
-        return None if force or not store.is_done(article_id, fingerprint) else DONE_REASON
+        if not force and store.is_done(article_id, fingerprint):
+            return DONE_REASON
+        return book.skip_reason(article_id, fingerprint)
 
     listed_before: set[str] = set()  # done before this run took them up: briefs.jsonl has their line
 
@@ -241,6 +265,7 @@ def _loop(pipeline: Pipeline, items: Iterable[Article | Failure], outdir: Output
                 store.mark([ArticleRow(result.id, result.fingerprint, result.ref, "failed", result.stage,
                                        result.error)])
             origin = reader.origin(result.ref) if reader is not None else None
+        result = book.settle(result, origin)
         if reader is not None:
             ref = result.source.get("ref") or "" if isinstance(result, Brief) else result.ref
             reader.settle(ref, isinstance(result, Failure) and (result.status == "failed" or
@@ -262,36 +287,14 @@ def _finish(settings: RunSettings, outdir: OutputDir, store: Store, report: RunR
         if hasattr(pipeline.executor, "describe"):
             report.extra["executor"] = pipeline.executor.describe()
     if settings.digest and report.error is None:
-        try:
-            report.extra["digest"] = [str(p) for p in write_day(outdir, edits=Edits(store))]
-        except EmptyDigest as empty:  # never an empty newsletter; the run itself went well
-            report.extra["digest"] = []
-            report.extra["digest_skipped"] = str(empty)
-    try:
-        report.path = outdir.write_report(report.header(), report.articles())
+        report.extra.update(run_digest(outdir, Edits(store)))  # never an empty newsletter
+    report.failures = Failures(store).counts()
+    try:  # an attempt that failed before starting leaves the last run's report as it was
+        if report.started:
+            report.path = outdir.write_report(report.header(), report.articles())
+        append_history(outdir.root, report.header())
     except OSError as exc:  # the disk that stopped the run may stop the report too: say so, do not crash
         if report.error is None:
             report.error = str(OutputError.from_os(exc, "write"))
+    set_summary(store, report.run_id, report.summary())
     store.finish_run(report.run_id, report.exit_code)
-
-
-def retry_settings(out: Path, state: Optional[Path] = None) -> RunSettings:
-    """Settings of the last run in `out`, aimed at its failed items only."""
-    from ..errors import ConfigError
-
-    store = Store.existing(state_path(out, state), out)
-    try:
-        last = store.last_run()
-        if last is None:
-            raise ConfigError(f"no run recorded in {store.path}")
-        rows = list(store.items(last.run_id, status="failed"))
-    finally:
-        store.close()
-    refs = [row.ref for row in rows]
-    origins = {row.ref: json.loads(row.origin) for row in rows if row.origin}
-    saved = dict(last.settings)
-    known = set(RunSettings.__dataclass_fields__)
-    saved = {k: v for k, v in saved.items() if k in known}
-    for key in ("out", "models", "state", "glossary"):
-        saved[key] = Path(saved[key]) if saved.get(key) else None
-    return RunSettings(**{**saved, "inputs": [], "retry_refs": refs, "retry_origins": origins, "force": False})

@@ -36,6 +36,9 @@ class RunSettings:
         ray_address, actors, cpus_per_actor, gpus_per_actor: see runs.ray_exec.RaySettings.
         download_progress: progress bars for model downloads (a terminal); else sizes are logged.
         handle_signals: SIGINT/SIGTERM stop the run gracefully (main thread only).
+        max_attempts: failed attempts (runs) after which an input is given up: skipped, saying so, and no
+            longer making the exit code 1, until it changes or `retry --given-up` tries it.
+        retry_given_up: try given-up inputs too (set by `retry_settings(given_up=True)`).
         retry_refs: run only these items (set by `retry_settings`).
         retry_origins: where those of them that came from the web came from ({ref: {feed, url, ...}}):
             they are fetched again with the trust they had, never more.
@@ -74,6 +77,8 @@ class RunSettings:
     gpus_per_actor: float = 0.0
     download_progress: bool = False
     handle_signals: bool = True
+    max_attempts: int = 3
+    retry_given_up: bool = False
     retry_refs: list[str] = field(default_factory=list)
     retry_origins: dict[str, dict] = field(default_factory=dict)
 

@@ -38,7 +38,7 @@ SCHEMA = (
 )
 DELETE = "DELETE FROM search_docs WHERE id = ?"
 CLEAR = ("INSERT INTO search_index(search_index) VALUES ('delete-all')", "DELETE FROM search_docs")
-INSERT_DOC = "INSERT INTO search_docs (id, date, source, language) VALUES (?, ?, ?, ?)"
+INSERT_DOC = "INSERT INTO search_docs (id, date, source, language, made) VALUES (?, ?, ?, ?, ?)"
 INSERT_TEXT = f"INSERT INTO search_index (rowid, {', '.join(COLUMNS)}) VALUES (last_insert_rowid(), " \
               f"{', '.join('?' * len(COLUMNS))})"
 
@@ -48,15 +48,22 @@ class IndexRow:
     """What one brief puts in the index."""
 
     id: str
-    date: str | None
+    date: str | None  # the day the article was published (None: unknown)
     source: str | None
     language: str | None
     columns: tuple[str, ...]
+    made: str | None = None  # the (UTC) day its brief was made
 
 
 def brief_date(brief: Mapping[str, Any]) -> str | None:
-    """The day a brief is about: its publication date, else the day it was made."""
-    return (brief.get("source") or {}).get("published") or (brief.get("created_at") or "")[:10] or None
+    """The day a brief's article was published, or None when unknown (never the day it was made: an
+    undated old text is not news)."""
+    return (brief.get("source") or {}).get("published") or None
+
+
+def brief_made(brief: Mapping[str, Any]) -> str | None:
+    """The (UTC) day a brief was made."""
+    return (brief.get("created_at") or "")[:10] or None
 
 
 def brief_source(brief: Mapping[str, Any]) -> str | None:
@@ -81,24 +88,32 @@ def index_row(brief: Mapping[str, Any]) -> IndexRow:
     english = [str((brief.get("summary") or {}).get("en") or "")] + [str(s.get("en") or "") for s in sentences]
     en_text = index_forms("\n".join(english))
     columns = (src_title[0], src_text[0], src_title[1], src_text[1], en_title[0], en_text[0], en_title[1], en_text[1])
-    return IndexRow(str(brief["id"]), brief_date(brief), brief_source(brief), brief.get("language"), columns)
+    return IndexRow(str(brief["id"]), brief_date(brief), brief_source(brief), brief.get("language"), columns,
+                    brief_made(brief))
 
 
 def write_statements(row: IndexRow) -> list[tuple[str, tuple]]:
     """The statements that put a brief in the index, replacing what it had there."""
-    return [(DELETE, (row.id,)), (INSERT_DOC, (row.id, row.date, row.source, row.language)),
+    return [(DELETE, (row.id,)), (INSERT_DOC, (row.id, row.date, row.source, row.language, row.made)),
             (INSERT_TEXT, row.columns)]
 
 
 @dataclass(frozen=True)
 class Filters:
-    """What narrows a search besides its words."""
+    """What narrows a search besides its words.
+
+    `since` and `until` compare the day an article was published (`by="published"`) or the day its
+    brief was made (`by="made"`). An article whose publication day is unknown is left out by a
+    published-day range unless `undated` keeps it.
+    """
 
     lang: str = "any"
     since: str | None = None
     until: str | None = None
     source: str | None = None
     limit: int = 20
+    by: str = "published"
+    undated: bool = False
 
 
 def search_sql(query: Query, filters: Filters) -> tuple[str, dict[str, Any]] | None:
@@ -110,11 +125,13 @@ def search_sql(query: Query, filters: Filters) -> tuple[str, dict[str, Any]] | N
     weights = ", ".join(str(w) for w in WEIGHTS)
     where = ["search_index MATCH :full"]
     params: dict[str, Any] = {"full": full, "exact": exact or full, "limit": filters.limit}
+    column = "d.made" if filters.by == "made" else "d.date"
+    keep = f"{column} IS NULL OR " if filters.undated and filters.by != "made" else ""
     if filters.since:
-        where.append("d.date >= :since")
+        where.append(f"({keep}{column} >= :since)")
         params["since"] = filters.since
     if filters.until:
-        where.append("d.date <= :until")
+        where.append(f"({keep}{column} <= :until)")
         params["until"] = filters.until
     if filters.source:
         where.append("lower(d.source) LIKE :source")

@@ -42,6 +42,19 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m021_human_translations", """CREATE TABLE human_translations (
          sentence_key TEXT PRIMARY KEY, source TEXT NOT NULL, text TEXT NOT NULL, brief_id TEXT,
          at TEXT NOT NULL) WITHOUT ROWID"""),
+    # m022-m024: attempts and failures a monitor can trust (store.attempts, store.failures)
+    ("m022_runs_summary", "ALTER TABLE runs ADD COLUMN summary TEXT"),
+    ("m023_failures", """CREATE TABLE failures (
+         ref TEXT PRIMARY KEY, key TEXT NOT NULL, id TEXT, stage TEXT, error TEXT, attempts INTEGER NOT NULL,
+         first_run INTEGER NOT NULL, last_run INTEGER NOT NULL, given_up INTEGER NOT NULL DEFAULT 0, origin TEXT,
+         updated_at TEXT NOT NULL) WITHOUT ROWID"""),
+    ("m024_search_docs_made", "ALTER TABLE search_docs ADD COLUMN made TEXT"),
+    # a folder from before m023: the last finished run's failures are unresolved, with one attempt
+    ("m025_failures_of_the_last_run", """INSERT OR IGNORE INTO failures
+         SELECT ref, '', id, stage, error, 1, run_id, run_id, 0, origin, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+         FROM run_items WHERE status = 'failed' AND run_id = (SELECT MAX(run_id) FROM runs WHERE finished_at IS NOT NULL)"""),
+    # the index dated undated briefs by the day they were made: the next search rebuilds it (desk.search)
+    ("m026_search_reindex_for_dates", "DELETE FROM search_meta WHERE key = 'complete'"),
     # m032-m035: who made each edit, the machine text and model it corrected, what an approval approved
     ("m032_edits_author", "ALTER TABLE edits ADD COLUMN author TEXT"),
     ("m033_edits_machine", "ALTER TABLE edits ADD COLUMN machine TEXT"),

@@ -31,12 +31,13 @@ from .atomic import atomic_file, atomic_write, fsync_dir
 
 JSONL = "briefs.jsonl"
 REPORT = "run-report.json"
+HISTORY = "run-history.jsonl"  # one line per attempt, those that failed before starting too
 STATE = "state.sqlite"
 LOCK = ".lock"
 DIGEST_HTML = "digest.html"
 DIGEST_MD = "digest.md"
 # Files a run writes that are never articles (inputs walked in the same folder skip them).
-OUTPUT_NAMES = frozenset({JSONL, REPORT, STATE, f"{STATE}-wal", f"{STATE}-shm", DIGEST_HTML, DIGEST_MD})
+OUTPUT_NAMES = frozenset({JSONL, REPORT, HISTORY, STATE, f"{STATE}-wal", f"{STATE}-shm", DIGEST_HTML, DIGEST_MD})
 SAFE_ID_RE = re.compile(r"^[0-9a-f]{8,64}$")
 
 
@@ -62,6 +63,35 @@ def _line_id(line: str) -> str | None:
 def state_path(out: str | Path, state: str | Path | None = None) -> Path:
     """The state database of an output folder: `state`, else OUT/state.sqlite."""
     return Path(state) if state else Path(out) / STATE
+
+
+def lock_holder(folder: str | Path) -> int | None:
+    """The pid of the run that holds the folder's lock now (0 when unknown), or None when free."""
+    path = Path(folder) / LOCK
+    if not path.is_file():
+        return None
+    with open(path) as handle:  # read only: status may look at a folder it cannot write
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            holder = handle.read().strip()
+            return int(holder) if holder.isdigit() else 0
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
+
+
+def append_history(folder: str | Path, header: Mapping[str, Any]) -> Path:
+    """Add one attempt's report header to run-history.jsonl (one line, appended and flushed to disk;
+    a reader skips a line a kill tore)."""
+    path = Path(folder) / HISTORY
+    line = json.dumps(dict(header), ensure_ascii=False, separators=(",", ":")) + "\n"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
+    try:
+        os.write(fd, line.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return path
 
 
 def load_briefs(folder: str | Path) -> Iterator[dict[str, Any]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakehub import FakeHub
-from tests.helpers import ARTICLE_AR, ROOT, cli, write
+from tests.helpers import ARTICLE_AR, ROOT, cli, last_attempt, log_lines, write
 
 HUB_YAML = """models:
   hub-marian: {task: translate, hf: acme/tiny-marian, src: ar, tgt: en, max_input_tokens: 128, output_ratio: 1.0,
@@ -106,14 +106,14 @@ def test_no_command_ever_prints_a_traceback(world, tiny_models):
     for args, codes, words in cases(world, tiny_models):
         proc = cli(*args, timeout=120)
         output = proc.stdout + proc.stderr
-        errors = [line for line in proc.stderr.splitlines() if line.lower().startswith("error:")]
+        errors = [line for line in log_lines(proc.stderr) if line.lower().startswith("error:")]
         if "Traceback" in output or proc.returncode not in codes or words not in output:
             failures.append((args, proc.returncode, output[-600:]))
         elif proc.returncode == 2 and len(errors) != 1:
             failures.append((args, "expected one error line", output[-600:]))
         out = Path(args[args.index("--out") + 1]) if "--out" in args and args[0] == "run" else None
-        if out is not None and (out / "run-report.json").is_file():
-            stated = json.loads((out / "run-report.json").read_text(encoding="utf-8"))["exit_code"]
+        if out is not None and (out / "run-history.jsonl").is_file():
+            stated = last_attempt(out)["exit_code"]
             if stated != proc.returncode:
                 failures.append((args, f"report says {stated}, process exited {proc.returncode}", ""))
     assert not failures, "\n".join(map(str, failures))
@@ -128,13 +128,14 @@ def test_a_hub_that_answers_http_errors_is_one_line(world, tmp_path, status, com
                 if command == "run" else ["models", "fetch", "hub-marian", "--models", str(world / "hub.yaml")])
         proc = cli(*args, env=env, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stdout + proc.stderr
-    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    lines = [line for line in log_lines(proc.stderr) if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: "), lines  # one line, nothing else
     assert f"answered HTTP {status}" in lines[0] and "hub-marian" in lines[0]
     if status == 404:  # a mistyped id: the hub was reached, so the advice is to check the id
         assert "check the hub id 'acme/tiny-marian'" in lines[0] and "where the hub is reachable" not in lines[0]
     if command == "run":
-        assert json.loads((tmp_path / "out" / "run-report.json").read_text(encoding="utf-8"))["exit_code"] == 2
+        assert last_attempt(tmp_path / "out")["exit_code"] == 2  # an attempt that failed before starting
+        assert not (tmp_path / "out" / "run-report.json").exists()
 
 
 def test_downloads_are_logged_with_their_size_when_not_on_a_terminal(world, tiny_models, tmp_path):

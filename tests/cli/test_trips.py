@@ -17,7 +17,7 @@ from summarizer.eval.report import write_report
 from summarizer.ingest.web import FetchSettings
 from summarizer.runs.report import RunReport
 from summarizer.store.state import Store
-from tests.helpers import ARTICLE_AR, ROOT, cli, write
+from tests.helpers import ARTICLE_AR, ROOT, cli, last_attempt, log_lines, write
 
 
 def _report(out) -> dict:
@@ -25,7 +25,7 @@ def _report(out) -> dict:
 
 
 def _errors(proc) -> list[str]:
-    return [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    return [line for line in log_lines(proc.stderr) if line.startswith("error:")]
 
 
 def test_an_output_folder_inside_the_input_is_never_read(tiny_models, tmp_path):
@@ -50,8 +50,8 @@ def test_cuda_without_a_gpu_is_one_configuration_error_before_any_article(tiny_m
     out = tmp_path / "out"
     proc = cli("run", str(tmp_path / "in"), "--out", str(out), "--models", str(tiny_models), "--device", "cuda")
     assert proc.returncode == 2 and len(_errors(proc)) == 1 and "sees no CUDA GPU" in proc.stderr
-    report = _report(out)
-    assert report["exit_code"] == 2 and report["counts"]["items"] == 0  # no article was even started
+    report = last_attempt(out)  # an attempt that failed before starting: no run-report.json
+    assert report["exit_code"] == 2 and report["counts"]["items"] == 0 and report["outcome"] == "not_started"
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "cp1256", "utf-8-sig"])
@@ -77,7 +77,7 @@ def test_a_system_error_names_the_path_and_is_not_called_a_bug(tiny_models, tmp_
     mid = cli("run", str(tmp_path / "in"), "--out", str(out), "--models", str(tiny_models))
     assert mid.returncode == 2 and len(_errors(mid)) == 1 and "a bug" not in mid.stderr, mid.stderr
     assert "briefs.jsonl" in _errors(mid)[0] and "Is a directory" in _errors(mid)[0]
-    assert _report(out)["exit_code"] == 2
+    assert last_attempt(out)["exit_code"] == 2
 
 
 def test_an_empty_input_says_so(tiny_models, tmp_path):

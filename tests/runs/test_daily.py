@@ -54,7 +54,7 @@ def test_two_feeds_to_the_days_digest_and_a_second_run_that_fetches_nothing(site
     assert (wire["items"], wire["duplicates"]) == (1, 1)
     assert site.paths().count("/port") == 1 and "/rain" not in site.paths()  # full item: not fetched
     assert "/private/school" not in site.paths()
-    progress = [json.loads(line) for line in first.stderr.splitlines() if line.startswith('{"event": "progress"')]
+    progress = [r for r in map(json.loads, first.stderr.splitlines()) if r["event"] == "progress"]  # every line JSON
     assert progress and all(p["total"] == 4 for p in progress)  # feed items, not files
     briefs = [json.loads(line) for line in (out / "briefs.jsonl").read_text(encoding="utf-8").splitlines()]
     by_flag = {tuple(b["checks"]["flags"]).count("teaser_only") for b in briefs}

@@ -17,7 +17,7 @@ import pytest
 
 from summarizer import RunSettings, run_folder
 from summarizer.runs.raystart import is_loopback, node_addresses, start_local_ray
-from tests.helpers import ARTICLE_AR, IN_CI, ROOT, cli, write
+from tests.helpers import ARTICLE_AR, IN_CI, ROOT, cli, log_lines, write
 from tests.runs.test_run import briefs
 
 if IN_CI:
@@ -193,7 +193,7 @@ def test_without_the_extra_ray_is_one_line_and_exit_2(tiny_models, tmp_path):
             "main()")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert proc.stderr.strip() == "error: --executor ray needs Ray, an optional extra: pip install 'summarizer[ray]'"
+    assert "\n".join(log_lines(proc.stderr.strip())) == "error: --executor ray needs Ray, an optional extra: pip install 'summarizer[ray]'"
 
 
 def test_models_load_once_per_actor_however_many_windows(local_ray, twenty, tiny_models, tmp_path):

@@ -8,7 +8,7 @@ from summarizer.runs.report import RunReport
 from summarizer.store.outdir import OutputDir
 from summarizer.store.state import Store
 from summarizer.types import Failure
-from tests.helpers import ARTICLE_AR, cli, write
+from tests.helpers import ARTICLE_AR, cli, log_lines, write
 
 
 def _report() -> RunReport:
@@ -52,7 +52,7 @@ def test_a_bug_outside_one_article_exits_70_and_the_report_says_so(tiny_models, 
     proc = cli("run", str(tmp_path / "in"), "--out", str(out), "--models", str(tiny_models),
                env={"SUMMARIZER_CRASH_AT": "mark:1:raise"})
     assert proc.returncode == 70 and "Traceback" not in proc.stderr
-    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    errors = [line for line in log_lines(proc.stderr) if line.startswith("error:")]
     assert len(errors) == 1 and "internal error: InjectedFault" in errors[0] and "a bug" in errors[0]
     data = json.loads((out / "run-report.json").read_text(encoding="utf-8"))
     assert data["exit_code"] == 70 and data["error"].startswith("internal error: InjectedFault")

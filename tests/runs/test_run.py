@@ -139,8 +139,9 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(inputs, tiny_models, ref
     first = cli(*args, "--window", "4", env={"SUMMARIZER_CRASH_AT": point})
     assert first.returncode == -signal.SIGKILL, first.stderr
     status = cli("status", str(out), "--json")
-    assert status.returncode == 0
+    assert status.returncode == 3  # the last run did not finish (docs/operations.md)
     before = json.loads(status.stdout)
+    assert before["verdict"] == "did_not_finish" and before["last_attempt"]["outcome"] == "unfinished"
     second = cli(*args)
     assert second.returncode == 0, second.stderr
     rep = report(out)
@@ -231,7 +232,7 @@ def test_ids_from_inputs_never_become_paths(tiny_models, tmp_path):
     assert brief["meta"]["id"] == "../../etc/passwd"
     written = {p.name for p in out.iterdir() if not p.name.startswith(("state.sqlite", "."))}
     assert written == {f"{brief['id']}.json", f"{brief['id']}.md", f"{brief['id']}.html", "briefs.jsonl",
-                       "run-report.json"}
+                       "run-report.json", "run-history.jsonl"}
     with pytest.raises(ValueError):
         OutputDir(out).brief_paths("../../etc/passwd")
 
