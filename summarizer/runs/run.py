@@ -35,6 +35,7 @@ from ..store.state import ArticleRow, RunSeen, Store
 from ..types import Article, Brief, Failure
 from .feeds import Inputs, open_inputs
 from .glossary_file import read_glossary
+from .names import house_names, remember_names
 from .report import RunReport
 from .settings import RunSettings
 from .signals import GracefulStop
@@ -144,6 +145,7 @@ def _run(settings: RunSettings, observer: RunObserver, outdir: OutputDir, store:
         if all(hub.local_folder(pipeline.config.model(m)) for m in pipeline.all_models()):
             os.environ.setdefault("HF_HUB_OFFLINE", "1")  # every weight is here: loading never asks the hub
         pipeline.memory = store
+        pipeline.use_house_names(house_names(store))  # the folder's names memory, as plain data
         pipeline.seen = RunSeen(store, report.run_id)
         _recover(outdir, store, observer)
         inputs = open_inputs(settings, store, pipeline, stdin if stdin is not None else sys.stdin.buffer)
@@ -257,6 +259,7 @@ def _finish(settings: RunSettings, outdir: OutputDir, store: Store, report: RunR
         report.extra["translation_memory"] = {"hits": stats.hits, "misses": stats.misses, "retries": stats.retries}
         report.extra["model_calls"] = sum(m["calls"] for m in report.models.values())
         report.extra["name_variants"] = pipeline.names.report()
+        report.extra["names_memory"] = remember_names(store, report.run_id, pipeline)
         if hasattr(pipeline.executor, "describe"):
             report.extra["executor"] = pipeline.executor.describe()
     if settings.digest and report.error is None:

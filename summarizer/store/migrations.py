@@ -42,4 +42,14 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m021_human_translations", """CREATE TABLE human_translations (
          sentence_key TEXT PRIMARY KEY, source TEXT NOT NULL, text TEXT NOT NULL, brief_id TEXT,
          at TEXT NOT NULL) WITHOUT ROWID"""),
+    # m028-m030: the names memory (store.names): house spellings, the variants met, the changes made
+    ("m028_names", """CREATE TABLE names (
+         arabic TEXT PRIMARY KEY, english TEXT NOT NULL, source TEXT NOT NULL, brief_id TEXT, run_id INTEGER,
+         at TEXT NOT NULL) WITHOUT ROWID"""),
+    ("m029_name_variants", """CREATE TABLE name_variants (
+         arabic TEXT NOT NULL, spelling TEXT NOT NULL, brief_id TEXT NOT NULL, run_id INTEGER NOT NULL,
+         count INTEGER NOT NULL, at TEXT NOT NULL, PRIMARY KEY (arabic, spelling, brief_id, run_id)) WITHOUT ROWID"""),
+    ("m030_name_changes", """CREATE TABLE name_changes (
+         seq INTEGER PRIMARY KEY AUTOINCREMENT, arabic TEXT NOT NULL, english TEXT NOT NULL, previous TEXT,
+         source TEXT NOT NULL, brief_id TEXT, run_id INTEGER, at TEXT NOT NULL)"""),
 )
