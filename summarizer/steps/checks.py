@@ -14,7 +14,7 @@ from typing import Any
 
 from ..text.arabic import arabic_ratio, key_text
 from ..text.english import CAPITALISED_RE, STOPWORDS, content_words
-from ..text.hijri import missing_in_english
+from ..text.hijri import date_numbers, missing_in_english
 from ..types import Sentence, Translation
 from .numbers import number_mismatch, numbers
 
@@ -116,6 +116,9 @@ def sentence_checks(sentences: Sequence[Sentence], translations: Sequence[Transl
         if tr is None:
             continue
         missing, extra = number_mismatch(s.text, en, language)
+        if missing or extra:  # a Hijri date given rightly (as itself or as its Gregorian date) is no mismatch
+            ours, theirs = date_numbers(s.text, en)
+            missing, extra = [m for m in missing if m not in ours], [e for e in extra if e.lower() not in theirs]
         if missing or extra:
             numbers.append({"i": s.i, "missing": missing, "extra": extra})
             flags.setdefault(s.i, []).append("numbers")

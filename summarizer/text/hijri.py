@@ -189,6 +189,27 @@ def _gregorian_in(day: date, text: str, with_day: bool) -> bool:
     return not with_day or bool(re.search(rf"(?<!\d){day.day}(?!\d)", text))
 
 
+def date_numbers(source: str, english: str) -> tuple[set[str], set[str]]:
+    """The numbers a numbers check must not count as missing or extra because they belong to a
+    Hijri date the translation gives rightly: (in the source: its day and year; in the
+    translation: the same, or the Gregorian date's day, month and year)."""
+    ours: set[str] = set()
+    theirs: set[str] = set()
+    text = _english(english)
+    for hijri in find_hijri(source):
+        if not in_english(hijri, english):
+            continue
+        parts = {str(hijri.year), str(hijri.month), f"{hijri.month:02d}"} | (
+            {str(hijri.day), f"{hijri.day:02d}"} if hijri.day else set())
+        ours |= parts
+        theirs |= parts
+        for day in _gregorian_days(hijri):
+            if _gregorian_in(day, text, with_day=hijri.day is not None):
+                theirs |= {str(day.day), str(day.year), str(day.month), GREGORIAN_EN[day.month - 1],
+                           GREGORIAN_EN[day.month - 1][:3]}
+    return ours, theirs
+
+
 def missing_in_english(source: str, english: str) -> list[str]:
     """Hijri dates of a source sentence its translation does not give (as the source writes them)."""
     return [h.raw for h in find_hijri(source) if not in_english(h, english)]

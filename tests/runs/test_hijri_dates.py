@@ -83,8 +83,9 @@ def test_the_date_check_flags_a_hijri_date_translated_into_another(tiny_config, 
     article = Article(ref="census", text="\n".join(ARTICLE), title="نتائج التعداد")
     [good] = list(_pipeline(tiny_config, scripted_registry, right).run([article]))
     assert good.checks["dates"] == [] and "dates_mismatch" not in good.checks["flags"]
+    assert [n for n in good.checks["numbers"] if n["i"] in (1, 2)] == []  # a date given rightly: no number missing
     [bad] = list(_pipeline(tiny_config, scripted_registry, wrong).run([article]))
     assert bad.checks["dates"] == [{"i": 1, "missing": ["15 جمادى الآخرة 1447هـ"]},
                                    {"i": 2, "missing": ["رمضان 1447هـ"]}]
-    assert "dates_mismatch" in bad.checks["flags"]
+    assert "dates_mismatch" in bad.checks["flags"] and "numbers_mismatch" in bad.checks["flags"]
     assert [s["flags"].count("dates") for s in bad.to_dict()["sentences"]] == [0, 1, 1]

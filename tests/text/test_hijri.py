@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from hijridate import Hijri
 
+from summarizer.steps.numbers import number_mismatch
 from summarizer.text.dates import find_date, parse_date, read_date
-from summarizer.text.hijri import find_hijri, label, missing_in_english, shown_date
+from summarizer.text.hijri import date_numbers, find_hijri, label, missing_in_english, shown_date
 
 
 def _uaq(y: int, m: int, d: int) -> str:
@@ -107,3 +108,15 @@ def test_outputs_show_the_gregorian_with_the_hijri_in_brackets():
     assert shown_date("2025-12-06", "15 جمادى الآخرة 1447هـ") == "2025-12-06 (15 Jumada al-Akhirah 1447 AH)"
     assert shown_date("2025-12-06", None) == "2025-12-06"
     assert shown_date(None, None, "yesterday") == "yesterday"
+
+
+@pytest.mark.parametrize("english, left", [
+    ("The census was held on December 6, 2025.", ([], [])),
+    ("The census was held on 15 Jumada al-Akhirah 1447 AH.", ([], [])),
+    ("The census was held on 15 June 1447.", ([], ["1447", "june"])),  # a wrong date keeps its numbers
+])
+def test_a_date_given_rightly_is_no_numbers_mismatch(english, left):
+    source = "أجري التعداد في 15 جمادى الآخرة 1447هـ."
+    missing, extra = number_mismatch(source, english)
+    ours, theirs = date_numbers(source, english)
+    assert ([m for m in missing if m not in ours], [e for e in extra if e.lower() not in theirs]) == left
