@@ -10,7 +10,7 @@ import typer
 
 from ..desk.names import export_names, list_names, set_name
 from ..errors import SummarizerError
-from .common import err, fail, out
+from .common import err, fail
 
 names_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                         help="The names memory: one English spelling per Arabic name, used by every later run.")
@@ -37,8 +37,8 @@ def list_command(
         return
     for row in rows:
         variants = ", ".join(f"{v['spelling']} ×{v['count']}" for v in row["variants"])
-        out.print(f"{row['arabic']}\t{row['english']}\t{row['source']}\tseen {row['seen']}"
-                  + (f"\tvariants: {variants}" if variants else ""), markup=False)
+        typer.echo(f"{row['arabic']}\t{row['english']}\t{row['source']}\tseen {row['seen']}"
+                   + (f"\tvariants: {variants}" if variants else ""))  # tabs kept: one line a name, for cut/awk
 
 
 @names_app.command("set")

@@ -68,6 +68,8 @@ def test_the_second_run_spells_a_name_as_the_first_fixed_it(scripted_run, tmp_pa
     name = next(n for n in listed if n["arabic"] == "كاظمي")
     assert (name["english"], name["source"], name["brief"], name["run"]) == ("Kazemi", "first_seen", first["id"], 1)
     assert name["variants"] == [{"spelling": "Kadhimi", "count": 1, "briefs": [second["id"]], "runs": [2]}]
+    shown = cli("names", "list", str(out)).stdout
+    assert "كاظمي\tKazemi\tfirst_seen\tseen 2\tvariants: Kadhimi ×1" in shown
 
 
 def test_an_editors_spelling_wins_in_every_later_run(scripted_run, tmp_path):
