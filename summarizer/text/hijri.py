@@ -128,7 +128,7 @@ def _found(text: str, where: Sequence[int], match: re.Match, year: int, month: i
     end = where[match.end() - 1] + 1
     if match.group("mark") and text[end:end + 1] == "\u0640":  # «هـ»: the tatweel belongs to the marker
         end += 1
-    return HijriDate(year, month, day, text[start:end].strip(), start, end)
+    return HijriDate(year, month, day, " ".join(text[start:end].split()), start, end)
 
 
 def blank_out(text: str, dates: Sequence[HijriDate]) -> str:

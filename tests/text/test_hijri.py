@@ -120,3 +120,15 @@ def test_a_date_given_rightly_is_no_numbers_mismatch(english, left):
     missing, extra = number_mismatch(source, english)
     ours, theirs = date_numbers(source, english)
     assert ([m for m in missing if m not in ours], [e for e in extra if e.lower() not in theirs]) == left
+
+
+def test_a_hijri_date_in_real_material_agrees_with_the_gregorian_beside_it():
+    from tests.helpers import SHARED
+
+    if SHARED is None or not (SHARED / "real" / "feeds" / "nabdsharqi-atom.xml").is_file():
+        pytest.skip("../shared/real is not here")
+    text = (SHARED / "real" / "feeds" / "nabdsharqi-atom.xml").read_text(encoding="utf-8")
+    found = [h for h in find_hijri(text) if h.year == 1421]
+    assert [(h.month, h.day) for h in found] == [(6, 3)]  # «3 جمادي الاخر 1421 ه الموافق ل2-9-2000م»
+    reading = read_date(text[found[0].start:found[0].end + 20])
+    assert reading.published == "2000-09-02" and reading.apart == 1
