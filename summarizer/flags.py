@@ -45,6 +45,9 @@ _DEGENERATE_ACTION = "read the source sentence; long run-on or menu-like lines c
 FLAGS: tuple[Flag, ...] = (
     _s("numbers", "numbers_mismatch", "a number of the source is missing from the translation, changed, "
        "or repeated", "compare the sentence with the source before quoting any figure"),
+    _s("dates", "dates_mismatch", "a Hijri date of the source («15 جمادى الآخرة 1447هـ») does not come out as the "
+       "same Hijri month and year, nor as its Gregorian date (listed in `checks.dates`)",
+       "check the date against the source; month names and years are easy to get wrong"),
     _s("untranslated_output", "untranslated_output", "the translation still holds Arabic, or copies its "
        "source, even after the fallback model", "read the source; add a `fallback:` translation model to the "
        "profile"),
@@ -96,6 +99,9 @@ FLAGS: tuple[Flag, ...] = (
     _a("summary_ar_lead", "no summary sentence shares words with the translation; the Arabic side shows the "
        "lead sentence", "treat the English summary with suspicion"),
     _a("title_derived", "no title in the input; the first sentence stands in", "nothing"),
+    _a("hijri_date_mismatch", "the article gives a Hijri and a Gregorian date more than a day apart (by "
+       "Umm al-Qura); `source.published` is the Gregorian one, `source.published_hijri` the Hijri as written",
+       "check the date on the source's page before dating the story"),
     _a("teaser_only", "a feed item's page could not be fetched or held no article; the brief is made from "
        "the feed's short text (the reason is in the run report)", "open the link for the full story"),
 )

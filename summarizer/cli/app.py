@@ -18,6 +18,7 @@ from . import digest, review, run, search, status
 from .common import LogStyle, fail, log
 from .evaluate import eval_app
 from .models import models_app
+from .names import names_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
@@ -44,6 +45,7 @@ app.command("search")(search.search_command)
 app.command()(review.review)
 app.add_typer(models_app, name="models")
 app.add_typer(eval_app, name="eval")
+app.add_typer(names_app, name="names")
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from ..flags import article_flag
 from ..steps.checks import link_summary, sentence_checks, summary_checks
 from ..steps.segment import split_sentences
 from ..text.arabic import key_text
-from ..text.dates import find_date, parse_date
+from ..text.dates import read_date
 from ..types import Brief, BriefSentence, Summary, Translation
 from .records import Segmented, Translated
 
@@ -81,21 +81,32 @@ def _summary(english: Sequence[str], summary: Summary | None, strict: bool) -> _
 def _article_flags(seg: Segmented, summary: _SummaryPart, sentence_flags: set[str], lead_fallback: bool) -> list[str]:
     """Article-level flags: the summary's, the article's own, and those its sentences raise."""
     flags = list(summary.flags) + (["summary_ar_lead"] if lead_fallback else [])
-    flags += list(seg.article.flags) + (["title_derived"] if seg.title_derived else [])
+    flags += list(seg.article.flags) + (["title_derived"] if seg.title_derived else []) + _date_flags(seg)
     raised = {article_flag(f) for f in sentence_flags} - {None}
-    order = ("long_sentence_split", "output_length_limit", "passthrough", "numbers_mismatch", "low_confidence",
+    order = ("long_sentence_split", "output_length_limit", "passthrough", "numbers_mismatch", "dates_mismatch",
+             "low_confidence",
              "untranslated_output", "retried", "human_translation", "fallback_model", "glossary", "glossary_inserted",
              "glossary_unplaced", "name_unified", "degenerate")
     return flags + [f for f in order if f in raised]
 
 
+HIJRI_APART = 1  # days the printed Hijri and Gregorian dates may differ (moon sighting vs Umm al-Qura)
+
+
 def _source(seg: Segmented) -> dict[str, Any]:
     art, cleaned = seg.article, seg.cleaned
     header = " ".join(r.text for r in cleaned.removed[:8])
-    published = parse_date(art.published_raw) or (find_date(header) if not art.published_raw else None)
+    reading = read_date(art.published_raw or header)
     return {"ref": art.ref, "path": art.path, "url": art.url, "site": art.site, "format": art.format,
-            "published": published, "published_raw": art.published_raw, "dateline": cleaned.dateline,
-            "byline": cleaned.byline or art.author, "author": art.author}
+            "published": reading.published, "published_raw": art.published_raw, "published_hijri": reading.hijri,
+            "dateline": cleaned.dateline, "byline": cleaned.byline or art.author, "author": art.author}
+
+
+def _date_flags(seg: Segmented) -> list[str]:
+    """The article's Hijri and Gregorian dates disagree by more than a day."""
+    header = " ".join(r.text for r in seg.cleaned.removed[:8])
+    apart = read_date(seg.article.published_raw or header).apart
+    return ["hijri_date_mismatch"] if apart is not None and apart > HIJRI_APART else []
 
 
 def build_brief(seg: Segmented, tr: Translated, summary: Summary | None, models: Mapping[str, Any],

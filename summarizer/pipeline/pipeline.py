@@ -125,6 +125,11 @@ class Pipeline:
         self.fingerprints = Fingerprints(config, self.profile, self.registry, self.options.key(),
                                          glossary.digest if glossary else "-")
 
+    def use_house_names(self, spellings: Mapping[str, str]) -> None:
+        """A folder's house spellings ({Arabic key as steps.names keys it: English}) before the run's
+        first-seen rule; the glossary's spellings win over them."""
+        self.names = NameBook({**spellings, **(self.glossary.name_spellings() if self.glossary else {})})
+
     def required_models(self) -> list[str]:
         """Models every run of this profile needs: the summariser and per-language translators.
 

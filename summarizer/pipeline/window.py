@@ -184,7 +184,7 @@ def _finish(seg: Segmented, draft: Draft, names: NameBook | None) -> Translated:
     changes: list[dict] = []
     if names is not None:
         for k, (source, index) in enumerate(zip(seg.to_translate(), _indices(seg))):
-            outs[k] = unify_names(names, source, outs[k], index, changes)
+            outs[k] = unify_names(names, source, outs[k], index, changes, seg.id)
     title_en = None if seg.title_derived else outs.pop(0).text
     it = iter(outs)
     translations = tuple(next(it) if s.translate else None for s in seg.sentences)

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..text import arabic
 from ..text.english import content_words, jaccard
+from ..text.hijri import shown_date
 
 SAME_STORY = 0.45  # English title + summary
 SAME_STORY_SOURCE = 0.25  # and the source side must agree too
@@ -98,7 +99,8 @@ class Story:
     @property
     def sources(self) -> list[dict[str, Any]]:
         return [{"site": b["source"].get("site") or _site_of(b), "url": b["source"].get("url"),
-                 "published": b["source"].get("published") or b["source"].get("published_raw") or DATE_UNKNOWN,
+                 "published": shown_date(b["source"].get("published"), b["source"].get("published_hijri"),
+                                         b["source"].get("published_raw")) or DATE_UNKNOWN,
                  "id": b["id"]}
                 for b in self.briefs]
 

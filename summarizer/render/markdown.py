@@ -14,6 +14,7 @@ from typing import Any
 from ..flags import describe
 from ..text.arabic import RTL_LANGS
 from ..text.display import clean_display, display_url
+from ..text.hijri import shown_date
 from ..types import Brief
 
 MD_INLINE_RE = re.compile(r"([\\`*_~\[\]])")  # emphasis, code and link syntax
@@ -46,7 +47,7 @@ def source_block(brief: Brief) -> Mapping[str, str]:
     ref = src.get("ref") or ""
     shown_ref = None if src.get("url") and ref.startswith(("http://", "https://")) else ref.replace("\\", "/").rsplit("/", 1)[-1]
     return {k: str(v) for k, v in (
-        ("site", src.get("site")), ("published", src.get("published") or src.get("published_raw") or DATE_UNKNOWN),
+        ("site", src.get("site")), ("published", shown_date(src.get("published"), src.get("published_hijri"), src.get("published_raw")) or DATE_UNKNOWN),
         ("dateline", src.get("dateline")), ("byline", src.get("byline")), ("url", src.get("url")),
         ("input", shown_ref),
     ) if v}

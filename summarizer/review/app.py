@@ -33,6 +33,7 @@ from ..desk.review import Review, ReviewError
 from ..desk.search import search
 from ..errors import SummarizerError
 from ..store.outdir import OutputDir
+from .names_api import NamesAPI
 from .security import Guard
 
 HERE = Path(__file__).resolve().parent
@@ -144,6 +145,7 @@ class ReviewApp:
             Route("/api/briefs/{id}", self.brief), Route("/api/briefs/{id}", self.change, methods=["PATCH", "POST"]),
             Route("/api/briefs/{id}/history", self.history), Route("/api/briefs/{id}/undo", self.undo, methods=["POST"]),
             Route("/api/search", self.search), Route("/api/digest", self.digest, methods=["POST"]),
+            *NamesAPI(self.folder, self.state).routes(),  # the names panel (review.names_api)
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
 

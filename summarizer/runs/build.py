@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from ..config import load_config
+from ..models import hub
 from ..models.registry import ModelRegistry
 from ..pipeline import Pipeline, PipelineOptions
+from ..store.state import RunSeen, Store
 from .glossary_file import read_glossary
+from .names import house_names
 from .settings import RunSettings
 
 
@@ -24,6 +27,17 @@ def build_pipeline(settings: RunSettings) -> Pipeline:
     profile = config.profile(settings.profile)
     executor = _ray_executor(settings, config.source, profile.fallback) if settings.executor == "ray" else None
     return Pipeline(config, settings.profile, registry=registry, glossary=glossary, options=options, executor=executor)
+
+
+def attach(pipeline: Pipeline, store: Store, run_id: int) -> None:
+    """The pipeline checked and tied to the folder: every model there (offline when all are local
+    folders), the translation memory, the names memory (as plain data) and the run's duplicate check."""
+    pipeline.check_models()
+    if all(hub.local_folder(pipeline.config.model(m)) for m in pipeline.all_models()):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # every weight is here: loading never asks the hub
+    pipeline.memory = store
+    pipeline.use_house_names(house_names(store))
+    pipeline.seen = RunSeen(store, run_id)
 
 
 def _ray_executor(settings: RunSettings, models: Path, fallback: str | None) -> Any:

@@ -11,7 +11,6 @@ CLI's progress bar is one.
 from __future__ import annotations
 
 import errno
-import os
 import sqlite3
 import sys
 from collections.abc import Iterable
@@ -23,18 +22,18 @@ from ..desk.search import index_statements
 from ..errors import LockedError, OutputError, SummarizerError
 from ..faults import crash_point
 from ..ingest.sources import load_sources
-from ..models import hub
 from ..pipeline import Pipeline
 from ..store.attempts import record_attempt, set_summary
 from ..store.edits import Edits
 from ..store.failures import Failures
 from ..store.feedstate import save_feed_report
 from ..store.outdir import OutputDir, Repairs, append_history, state_path
-from ..store.state import ArticleRow, RunSeen, Store
+from ..store.state import ArticleRow, Store
 from ..types import Article, Brief, Failure
-from .build import build_pipeline
+from .build import attach, build_pipeline
 from .failbook import FailureBook
 from .feeds import Inputs, open_inputs
+from .names import remember_names
 from .report import RunReport
 from .retry import retry_settings
 from .settings import RunSettings
@@ -158,11 +157,7 @@ def _run(settings: RunSettings, observer: RunObserver, outdir: OutputDir, store:
         report.profile = pipeline.profile.name
         if settings.sources:
             load_sources(settings.sources)  # a bad sources file is a configuration error: say it before models
-        pipeline.check_models()
-        if all(hub.local_folder(pipeline.config.model(m)) for m in pipeline.all_models()):
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")  # every weight is here: loading never asks the hub
-        pipeline.memory = store
-        pipeline.seen = RunSeen(store, report.run_id)
+        attach(pipeline, store, report.run_id)
         _recover(outdir, store, observer)
         inputs = open_inputs(settings, store, pipeline, stdin if stdin is not None else sys.stdin.buffer)
         report.started, report.total = True, inputs.total
@@ -284,6 +279,7 @@ def _finish(settings: RunSettings, outdir: OutputDir, store: Store, report: RunR
         report.extra["translation_memory"] = {"hits": stats.hits, "misses": stats.misses, "retries": stats.retries}
         report.extra["model_calls"] = sum(m["calls"] for m in report.models.values())
         report.extra["name_variants"] = pipeline.names.report()
+        report.extra["names_memory"] = remember_names(store, report.run_id, pipeline)
         if hasattr(pipeline.executor, "describe"):
             report.extra["executor"] = pipeline.executor.describe()
     if settings.digest and report.error is None:

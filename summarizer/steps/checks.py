@@ -14,6 +14,7 @@ from typing import Any
 
 from ..text.arabic import arabic_ratio, key_text
 from ..text.english import CAPITALISED_RE, STOPWORDS, content_words
+from ..text.hijri import date_numbers, missing_in_english
 from ..types import Sentence, Translation
 from .numbers import number_mismatch, numbers
 
@@ -103,21 +104,28 @@ LOW_CONFIDENCE = -1.5  # mean token log-probability below which a translation is
 
 def sentence_checks(sentences: Sequence[Sentence], translations: Sequence[Translation | None], english: Sequence[str],
                     language: str) -> tuple[dict[str, Any], dict[int, list[str]]]:
-    """Numbers, confidence and the repair flags of every translated sentence.
+    """Numbers, Hijri dates, confidence and the repair flags of every translated sentence.
 
     Returns:
         (checks entries, {sentence index: [flags]}).
     """
     flags: dict[int, list[str]] = {}
-    numbers = []
+    numbers, dates = [], []
     scored = []
     for s, tr, en in zip(sentences, translations, english):
         if tr is None:
             continue
         missing, extra = number_mismatch(s.text, en, language)
+        if missing or extra:  # a Hijri date given rightly (as itself or as its Gregorian date) is no mismatch
+            ours, theirs = date_numbers(s.text, en)
+            missing, extra = [m for m in missing if m not in ours], [e for e in extra if e.lower() not in theirs]
         if missing or extra:
             numbers.append({"i": s.i, "missing": missing, "extra": extra})
             flags.setdefault(s.i, []).append("numbers")
+        hijri = missing_in_english(s.text, en)
+        if hijri:  # a Hijri date must come out as itself or as its Gregorian date
+            dates.append({"i": s.i, "missing": hijri})
+            flags.setdefault(s.i, []).append("dates")
         for flag in tr.flags:
             flags.setdefault(s.i, []).append(flag)
         if tr.score is not None:
@@ -129,7 +137,7 @@ def sentence_checks(sentences: Sequence[Sentence], translations: Sequence[Transl
         flags.setdefault(i, []).append("lowest_confidence")
     untranslated = sorted(i for i, f in flags.items() if "untranslated_output" in f)
     degenerate = sorted(i for i, f in flags.items() if any(x.startswith("degenerate:") for x in f))
-    return {"numbers": numbers, "lowest_confidence": sorted(lowest), "untranslated_output": untranslated,
+    return {"numbers": numbers, "dates": dates, "lowest_confidence": sorted(lowest), "untranslated_output": untranslated,
             "degenerate": degenerate}, flags
 
 

@@ -2,9 +2,10 @@
 
 Models spell the same name several ways (Kadhimi, Kazemi, al-Kadhimi). A capitalised English
 word is tied to the Arabic word of its source sentence with the same consonant skeleton
-(كاظمي ~ Kadhimi ~ Kazemi: k-d-m). The first spelling seen for an Arabic word (or the
-glossary's) becomes the run's spelling; later variants are rewritten to it, and the report
-lists every variant found. Different Arabic words (حسن, حسين) never merge, even when their
+(كاظمي ~ Kadhimi ~ Kazemi: k-d-m). A fixed spelling (the glossary's, or the output folder's
+house spelling from its names memory, which the run hands in as plain data) comes first; else
+the first spelling seen in the run becomes the run's spelling; later variants are rewritten to
+it, and the report lists every variant found, with the briefs it was met in. Different Arabic words (حسن, حسين) never merge, even when their
 English skeletons agree.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 
 from ..text.arabic import strip_article
 from ..text.english import NAME_RE
@@ -54,40 +56,65 @@ def latin_skeleton(name: str) -> str:
 class NameBook:
     """The run's spellings: Arabic word -> chosen English spelling, and every variant seen."""
 
-    def __init__(self, fixed: dict[str, str] | None = None) -> None:
+    def __init__(self, fixed: Mapping[str, str] | None = None) -> None:
         self.spelling: dict[str, str] = dict(fixed or {})
+        self.fixed = frozenset(self.spelling)
         self.variants: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.met: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
 
-    def unify(self, source: str, translation: str) -> tuple[str, list[tuple[str, str]]]:
-        """Rewrite name variants in a translation to the run's spelling.
+    def first_seen(self) -> dict[str, tuple[str, str]]:
+        """Spellings this run chose by its first-seen rule: {word: (spelling, where first met)}."""
+        return {w: (s, next(iter(self.met[w].get(s) or {"": 0}))) for w, s in self.spelling.items()
+                if w not in self.fixed}
+
+    def unify(self, source: str, translation: str, where: str = "") -> tuple[str, list[tuple[str, str]]]:
+        """Rewrite name variants in a translation to the run's spelling (`where`: the brief, kept
+        with every spelling met).
 
         Returns:
             (translation, [(variant, spelling), ...] rewritten).
         """
-        arabic = {}
-        for word in re.findall(r"[\u0600-\u06ff]+", source):
-            skeleton = arabic_skeleton(word)
-            if len(skeleton) >= 2:
-                arabic.setdefault(skeleton, set()).add(base_form(word))
         changes: list[tuple[str, str]] = []
-        for match in dict.fromkeys(NAME_RE.findall(translation)):
-            if match in COMMON or match.split("-")[-1] in COMMON:
-                continue
-            words = arabic.get(latin_skeleton(match), set())
-            if len(words) != 1:
-                continue  # no Arabic word, or an ambiguous one: leave it alone
-            (word,) = words
+        for word, match in names_in(source, translation):
             self.variants[word][match] += 1
+            self.met[word][match][where] = self.met[word][match].get(where, 0) + 1
             chosen = self.spelling.setdefault(word, match)
             if chosen != match:
-                translation = re.sub(rf"\b{re.escape(match)}\b", chosen, translation)
+                translation = respell(translation, match, chosen)
                 changes.append((match, chosen))
         return translation, changes
 
     def report(self) -> dict[str, dict]:
-        """Arabic words spelled more than one way: {word: {"spelling": chosen, "variants": {v: n}}}."""
+        """Arabic words spelled more than one way, or another way than their fixed spelling:
+        {word: {"spelling": chosen, "variants": {v: n}}}."""
         return {word: {"spelling": self.spelling.get(word), "variants": dict(seen)}
-                for word, seen in self.variants.items() if len(seen) > 1}
+                for word, seen in self.variants.items() if len(seen) > 1 or set(seen) != {self.spelling.get(word)}}
+
+
+def names_in(source: str, translation: str) -> list[tuple[str, str]]:
+    """The names of a translation tied to a word of its source: [(Arabic key, spelling)], in order.
+
+    A capitalised English word is tied to the one Arabic word of `source` with its consonant
+    skeleton; none, or two (حسن, حسين), and it is left alone.
+    """
+    arabic: dict[str, set[str]] = {}
+    for word in re.findall(r"[\u0600-\u06ff]+", source):
+        skeleton = arabic_skeleton(word)
+        if len(skeleton) >= 2:
+            arabic.setdefault(skeleton, set()).add(base_form(word))
+    found = []
+    for match in dict.fromkeys(NAME_RE.findall(translation)):
+        if match in COMMON or match.split("-")[-1] in COMMON:
+            continue
+        words = arabic.get(latin_skeleton(match), set())
+        if len(words) == 1:
+            found.append((next(iter(words)), match))
+    return found
+
+
+def respell(text: str, spelling: str, to: str) -> str:
+    """`text` with every whole-word `spelling` replaced by `to`."""
+    return re.sub(rf"\b{re.escape(spelling)}\b", to, text)
 
 
 def base_form(word: str) -> str:

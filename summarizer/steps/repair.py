@@ -102,9 +102,9 @@ def apply_glossary(glossary: Glossary, translator: Any, lang: str, source: str, 
 
 
 def unify_names(book: NameBook, source: str, translation: Translation, index: int,
-                changes: list[dict[str, Any]]) -> Translation:
-    """Give names the run's spelling; record what changed."""
-    text, changed = book.unify(source, translation.text)
+                changes: list[dict[str, Any]], where: str = "") -> Translation:
+    """Give names the run's spelling; record what changed (`where`: the article's id)."""
+    text, changed = book.unify(source, translation.text, where)
     if not changed:
         return translation
     changes.extend({"i": index, "from": a, "to": b} for a, b in changed)

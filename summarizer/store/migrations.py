@@ -55,6 +55,16 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
          FROM run_items WHERE status = 'failed' AND run_id = (SELECT MAX(run_id) FROM runs WHERE finished_at IS NOT NULL)"""),
     # the index dated undated briefs by the day they were made: the next search rebuilds it (desk.search)
     ("m026_search_reindex_for_dates", "DELETE FROM search_meta WHERE key = 'complete'"),
+    # m028-m030: the names memory (store.names): house spellings, the variants met, the changes made
+    ("m028_names", """CREATE TABLE names (
+         arabic TEXT PRIMARY KEY, english TEXT NOT NULL, source TEXT NOT NULL, brief_id TEXT, run_id INTEGER,
+         at TEXT NOT NULL) WITHOUT ROWID"""),
+    ("m029_name_variants", """CREATE TABLE name_variants (
+         arabic TEXT NOT NULL, spelling TEXT NOT NULL, brief_id TEXT NOT NULL, run_id INTEGER NOT NULL,
+         count INTEGER NOT NULL, at TEXT NOT NULL, PRIMARY KEY (arabic, spelling, brief_id, run_id)) WITHOUT ROWID"""),
+    ("m030_name_changes", """CREATE TABLE name_changes (
+         seq INTEGER PRIMARY KEY AUTOINCREMENT, arabic TEXT NOT NULL, english TEXT NOT NULL, previous TEXT,
+         source TEXT NOT NULL, brief_id TEXT, run_id INTEGER, at TEXT NOT NULL)"""),
     # m032-m035: who made each edit, the machine text and model it corrected, what an approval approved
     ("m032_edits_author", "ALTER TABLE edits ADD COLUMN author TEXT"),
     ("m033_edits_machine", "ALTER TABLE edits ADD COLUMN machine TEXT"),

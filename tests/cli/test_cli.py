@@ -136,7 +136,7 @@ def test_every_front_end_format_runs_end_to_end(tmp_path, tiny_models):
 
     data = ROOT / "tests" / "data"
     inputs = tmp_path / "in"
-    shutil.copytree(data, inputs)
+    shutil.copytree(data, inputs, ignore=shutil.ignore_patterns("hijri"))  # hijri/: the Hijri dates test's
     write(inputs / "cp1256.txt", ARTICLE_AR.encode("cp1256"))
     write(inputs / "utf16.txt", ARTICLE_AR.replace("الحديقة", "المكتبة").encode("utf-16"))
     write(inputs / "bom.txt", ("\ufeff" + ARTICLE_AR.replace("الحديقة", "الساحة")).encode("utf-8"))

@@ -87,7 +87,7 @@ def test_a_long_run_keeps_the_python_heap_flat(tiny_models, tmp_path, monkeypatc
 @pytest.mark.slow
 def test_the_measure_catches_one_small_entry_kept_per_article(tiny_models, tmp_path, monkeypatch):
     """Put back the in-memory set of ids this property once lost to (RecentIds instead of the state)."""
-    monkeypatch.setattr("summarizer.runs.run.RunSeen", lambda store, run_id: RecentIds())
+    monkeypatch.setattr("summarizer.runs.build.RunSeen", lambda store, run_id: RecentIds())
     probe, _ = _measure(tiny_models, tmp_path, monkeypatch)
     growth = probe.per_article_kb()
     print(f"with an in-memory id set: {growth:.3f} KB/article")
