@@ -35,6 +35,7 @@ LABELS: dict[str, tuple[str, int]] = {
     "glossary_inserted": ("glossary term inserted", 1),
     "glossary_unplaced": ("glossary term missing", 2),
     "name_unified": ("name spelling unified", 0),
+    "dates": ("a Hijri date differs from the source", 3),
     # article flags
     "numbers_mismatch": ("numbers differ from the source", 3),
     "degenerate": ("broken translation", 3),
@@ -50,6 +51,8 @@ LABELS: dict[str, tuple[str, int]] = {
     "summary_ar_lead": ("summary unrelated to the translation", 3),
     "title_derived": ("no title: first sentence used", 1),
     "teaser_only": ("feed teaser only, no full article", 2),
+    "dates_mismatch": ("Hijri dates differ from the source", 3),
+    "hijri_date_mismatch": ("Hijri and Gregorian dates disagree", 2),
 }
 CHANGED_WEIGHT = 10
 STALE_WEIGHT = 5

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..desk.digests import local_day
+from ..desk.days import local_day
 from ..desk.names import apply_to_day, brief_names, list_names, set_name
 from ..desk.review import Review, ReviewError
 from ..errors import SummarizerError

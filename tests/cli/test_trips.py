@@ -84,7 +84,7 @@ def test_an_empty_input_says_so(tiny_models, tmp_path):
     (tmp_path / "empty").mkdir()
     proc = cli("run", str(tmp_path / "empty"), "--out", str(tmp_path / "out"), "--models", str(tiny_models))
     assert proc.returncode == 0
-    [line] = [x for x in proc.stderr.splitlines() if x.startswith("warning:")]
+    [line] = [x for x in log_lines(proc.stderr) if x.startswith("warning:")]
     assert "nothing to do: no articles in" in line and str(tmp_path / "empty") in line
 
 
