@@ -21,6 +21,8 @@ def review(
                                             "0: a free one)."),
     no_browser: bool = typer.Option(False, "--no-browser", help="Print the URL only; do not open a browser."),
     state: Optional[Path] = typer.Option(None, "--state", help="State database (default: DIR/state.sqlite)."),
+    editor: Optional[str] = typer.Option(None, "--editor", help="Your name, recorded on every change you make "
+                                         "(default: the OS user)."),
 ) -> None:
     """Serve the review page of DIR on 127.0.0.1; prints a link that opens a session once; Ctrl+C stops it."""
     from ..review.server import ReviewServer
@@ -29,8 +31,13 @@ def review(
         when = date.fromisoformat(day) if day else None
     except ValueError:
         raise fail(f"--date must be YYYY-MM-DD, not {day!r}") from None
+    if folder.is_file():
+        raise fail(f"{folder} is a file: review takes the output folder of a run (the folder that holds "
+                   f"briefs.jsonl, e.g. 'summarizer review {folder.parent}')")
+    if editor is not None and not editor.strip():
+        raise fail("--editor must be a name, not empty")
     try:
-        server = ReviewServer(folder, port, when, state)
+        server = ReviewServer(folder, port, when, state, editor=editor)
     except SummarizerError as exc:
         raise fail(str(exc)) from None
     except OSError as exc:

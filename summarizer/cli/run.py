@@ -93,12 +93,16 @@ def _summary(report: RunReport, settings: RunSettings, quiet: bool, log_format: 
     note = report.extra.get("note")
     if note and log_format != "json" and not quiet:
         err.print(f"warning: {note}", markup=False, highlight=False, soft_wrap=True)
+    skipped = report.extra.get("digest_skipped")
+    if skipped and log_format != "json" and not quiet:
+        err.print(f"digest: {skipped}", markup=False, highlight=False, soft_wrap=True)
     line = (f"{c['new']} new, {c['skipped']} skipped, {c['failed']} failed in {report.elapsed:.1f}s "
             f"-> {settings.out} (report: {report.path})")
     if report.interrupted:
         line = f"interrupted by {report.interrupted}: {line}; run again to finish the rest"
     if log_format == "json":
         record = {"event": "summary", **report.header()["counts"], "note": note, "interrupted": report.interrupted,
+                  **({"digest_skipped": skipped} if skipped else {}),
                   "exit_code": report.exit_code, "report": str(report.path)}
         err.print(json.dumps(record, ensure_ascii=False), markup=False, highlight=False, soft_wrap=True)
     elif not quiet or c["failed"] or report.interrupted:

@@ -37,7 +37,8 @@ def search_command(
     state: Optional[Path] = typer.Option(None, "--state", help="State database (default: DIR/state.sqlite)."),
 ) -> None:
     """Search the briefs of DIR: Arabic however it was typed (harakat, hamza, ta marbuta, attached
-    articles), English by stem. Each result: date, source, title, a highlighted snippet, its page."""
+    articles), English by stem, editors' corrections too. Each result: its review day (the day its brief
+    was made) and publication date, source, title, a highlighted snippet, its page."""
     if lang not in ("ar", "en", "any"):
         raise fail(f"--lang must be ar, en or any, not {lang!r}")
     since, until = _day(since, "--since"), _day(until, "--until")
@@ -65,7 +66,9 @@ def search_command(
 def _show(k: int, hit: Hit) -> None:
     from rich.text import Text
 
-    head = Text(f"{k}. {hit.date or 'undated'}  {hit.source or '?'}  {hit.id}", style="bold")
+    dates = f"review day {hit.day or 'undated'}" + (f", published {hit.published}" if hit.published else "")
+    head = Text(f"{k}. {dates}  {hit.source or '?'}  {hit.id}" + ("  (an editor's text)" if hit.by == "editor" else ""),
+                style="bold")
     out.print(head)
     if hit.title:
         out.print(Text("   " + hit.title))

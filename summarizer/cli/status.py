@@ -41,7 +41,8 @@ def status(
             out.print(f"    {failure['url']}: {failure['reason']}")
     for day in data["review"][:14]:
         out.print(f"  {day['day']}: {day['briefs']} briefs, {day['pending']} pending, {day['approved']} approved, "
-                  f"{day['rejected']} rejected, {day['edited']} edited")
+                  f"{day['changed']} changed since approval, {day['rejected']} rejected, {day['edited']} edited, "
+                  f"{day['stale']} with stale edits")
     for item in failed:
         out.print(f"  failed  {item['ref']}: {item['error']}")
     for item in pending[:50]:

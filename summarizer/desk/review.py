@@ -1,37 +1,50 @@
 """What the editors' review works on, library side (the review page and scripts call these; nothing
-here serves or prints): a day's briefs in digest order with the editors' status, order and text
-laid over the machine's; changes and undo appended to the log (store.edits); the brief's pages
-written again with the edited text; the digest of what was approved.
+here serves or prints): a day's stories in digest order with the editors' status, order and text
+laid over the machine's (desk.stories gives each story's shape); changes and undo appended to the
+log (store.edits) with their author, the search index updated in the same transaction; the brief's
+pages written again with the edited text.
 
-A day is the local calendar day a brief was made (as the digest's). A day's order is the digest's
-story order until an editor moves something; from then on it is the order the editors left
-(each move logs the whole order), and briefs that arrive after that (a late cron run) come after
-the ordered ones, pending, never inside what was approved.
+A day is desk.days.story_day: the local calendar day a brief was made (as the digest's, status's
+and search's `day`). A day's order is the digest's story order until an editor moves something;
+from then on it is the order the editors left (each move logs the whole order), and briefs that
+arrive after that (a late cron run) come after the ordered ones, pending, never inside what was
+approved. Approving records the text approved (desk.approvals); when a later run or a later edit
+changes it, the story is `changed` and out of the digest until approved again.
+
+Bad input (a value of the wrong type or an unknown brief, field or status) raises ReviewError, a
+ValueError: the page answers it with HTTP 400 (404/409 where `status` says so).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
-from ..store.edits import STATUSES, EditRow, Edits, is_field, machine_text, overlay
+from ..store.edits import Change, EditRow, Edits, machine_text, model_of, overlay
 from ..store.edits import text_hash as _hash
 from ..store.outdir import OutputDir, load_briefs, state_path
 from ..store.state import Store
-from ..text.diff import word_diff
-from ..types import brief_from_dict
-from .digests import briefs_of_day, day_order, local_day
+from .approvals import seen
+from .days import story_day
+from .digests import briefs_of_day, day_order
+from .requests import ReviewError, change_rows, parse_day, whole_number
+from .search import index_statements
+from .stories import FILTERS, by_attention, filter_counts, is_text, state_of, story
+
+ORDERS = ("digest", "attention")
 
 
-class ReviewError(ConfigError):
-    """A change that cannot be made (an unknown brief, field or status): HTTP 400/404, CLI exit 2."""
+def default_editor() -> str:
+    """The OS user's name (the author of edits when none is given)."""
+    import getpass
 
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return "editor"
 
 
 class Review:
@@ -40,13 +53,18 @@ class Review:
     Args:
         folder: an output folder of `summarizer run`.
         state: its state database (default: FOLDER/state.sqlite).
+        editor: the author recorded on every change (default: the OS user).
     """
 
-    def __init__(self, folder: str | Path, state: str | Path | None = None) -> None:
+    def __init__(self, folder: str | Path, state: str | Path | None = None, editor: str | None = None) -> None:
         self.folder = Path(folder)
+        if self.folder.is_file():
+            raise ReviewError(f"{self.folder} is a file; review takes the output folder of a run "
+                              f"(the folder that holds briefs.jsonl{', ' + str(self.folder.parent) + '?' if self.folder.name == 'briefs.jsonl' else ''})")
         self.outdir = OutputDir(self.folder)
         self.store = Store.existing(state_path(self.folder, Path(state) if state else None), self.folder)
         self.edits = Edits(self.store)
+        self.editor = (editor or "").strip() or default_editor()
 
     def close(self) -> None:
         """Close the state database."""
@@ -58,28 +76,50 @@ class Review:
         return briefs_of_day(briefs, day) if day is not None else briefs
 
     def days(self) -> list[dict[str, Any]]:
-        """Every day with briefs, newest first, with its counts (pending, approved, rejected, edited)."""
+        """Every day with briefs, newest first, with its counts (briefs, pending, approved, changed,
+        rejected, edited, stale, attention)."""
         return day_counts(self._briefs(), self.edits.current())
 
-    def day(self, day: date) -> list[dict[str, Any]]:
-        """The day's briefs in the editors' order (else the digest's), each as the page shows it."""
+    def day(self, day: date | str) -> list[dict[str, Any]]:
+        """The day's stories in the editors' order (else the digest's), each as desk.stories shows it."""
+        day = parse_day(day)
         briefs = day_order(self._briefs(day), self.edits.order(day.isoformat()))
         current = self.edits.current(b["id"] for b in briefs)
-        return [self._entry(b, current.get(b["id"], {}), k) for k, b in enumerate(briefs)]
+        return [story(b, current.get(b["id"], {}), k) for k, b in enumerate(briefs)]
+
+    def page(self, day: date | str, filter: str = "all", order: str = "digest", offset: Any = 0,
+             limit: Any = None) -> dict[str, Any]:
+        """A page of the day: {date, filter, order, offset, limit, total (stories the filter shows),
+        counts ({filter: n} and rejected), briefs}. `order`: digest (the day's order) or attention."""
+        day = parse_day(day)
+        if filter not in FILTERS:
+            raise ReviewError(f"filter must be one of {', '.join(FILTERS)}, not {filter!r}")
+        if order not in ORDERS:
+            raise ReviewError(f"order must be digest or attention, not {order!r}")
+        offset = whole_number(offset, "offset")
+        limit = None if limit in (None, "") else whole_number(limit, "limit", least=1)
+        entries = self.day(day)
+        shown = [e for e in entries if filter in e["categories"]]
+        shown = by_attention(shown) if order == "attention" else shown
+        return {"date": day.isoformat(), "filter": filter, "order": order, "offset": offset, "limit": limit,
+                "total": len(shown), "counts": filter_counts(entries),
+                "briefs": shown[offset:None if limit is None else offset + limit]}
 
     def brief(self, brief_id: str) -> dict[str, Any]:
-        """One brief as the page shows it (its day's position included)."""
+        """One story as the page shows it (its place in its day's order included)."""
         brief = self._load(brief_id)
-        day = local_day(brief.get("created_at", ""))
+        day = story_day(brief)
         if day is not None:
-            for entry in self.day(day):
-                if entry["id"] == brief_id:
-                    return entry
-        return self._entry(brief, self.edits.current([brief_id]).get(brief_id, {}), 0)
+            order = day_order(self._briefs(day), self.edits.order(day.isoformat()))
+            position = next((k for k, b in enumerate(order) if b["id"] == brief_id), None)
+            return story(brief, self.edits.current([brief_id]).get(brief_id, {}), position)
+        return story(brief, self.edits.current([brief_id]).get(brief_id, {}), 0)
 
-    def _load(self, brief_id: str) -> dict[str, Any]:
-        import json
+    story = brief
 
+    def _load(self, brief_id: Any) -> dict[str, Any]:
+        if not isinstance(brief_id, str):
+            raise ReviewError(f"a brief id is text, not {brief_id!r}")
         try:
             path = self.outdir.brief_paths(brief_id)[0]
         except ValueError:
@@ -88,82 +128,59 @@ class Review:
             raise ReviewError(f"no brief {brief_id!r} in {self.folder}", 404)
         return json.loads(path.read_text(encoding="utf-8"))
 
-    def _entry(self, brief: Mapping[str, Any], fields: Mapping[str, EditRow], position: int) -> dict[str, Any]:
-        shown, edited = overlay(brief, fields)
-        source = brief.get("source") or {}
-        day = local_day(brief.get("created_at", ""))
-        return {
-            "id": brief["id"], "date": day.isoformat() if day else None, "published": source.get("published"),
-            "title": shown["title"].get("en", ""), "title_ar": shown["title"].get("ar", ""),
-            "summary": shown["summary"].get("en", ""), "summary_ar": shown["summary"].get("ar", ""),
-            "machine": {"title": machine_text(brief, "title"), "summary": machine_text(brief, "summary")},
-            "status": _status(fields), "position": position, "edited": bool(edited),
-            "stale": any(e["stale"] for e in edited.values()),
-            "edits": {f: {**e, "diff": word_diff(e["machine"], e["value"])} for f, e in edited.items()},
-            "language": brief.get("language"), "site": source.get("site"), "url": source.get("url"),
-            "page": f"{brief['id']}.html", "flags": (brief.get("checks") or {}).get("flags", []),
-            "sentences": [{"i": s.get("i"), "p": s.get("p"), "ar": s.get("ar"), "en": s.get("en"),
-                           "edited": f"sentence:{k}" in edited} for k, s in enumerate(shown.get("sentences") or [])],
-        }
-
     # -- changing -----------------------------------------------------------------------------
     def change(self, brief_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
-        """Apply an editor's changes: any of summary, title, status, position, sentences ({i: text}).
+        """Apply an editor's changes: any of summary, title, sentences ({index: text}; null puts
+        the machine text back), status (approving records the text as it is after this change's
+        edits), position. One transaction, with the brief's search index row.
 
         Raises:
-            ReviewError: an unknown brief, field or status, or a value of the wrong kind.
+            ReviewError: an unknown brief, field or status, or a value of the wrong type.
         """
+        if not isinstance(changes, Mapping):
+            raise ReviewError("send an object: {summary, title, status, position, sentences}")
         brief = self._load(brief_id)
-        unknown = set(changes) - {"summary", "title", "status", "position", "sentences"}
-        if "position" in changes and (isinstance(changes["position"], bool) or not isinstance(changes["position"], int)):
-            raise ReviewError(f"position must be a whole number, not {changes['position']!r}")
-        if unknown:
-            raise ReviewError(f"cannot change {', '.join(sorted(unknown))} (summary, title, status, position, "
-                              f"sentences)")
-        rows: dict[str, tuple[str | None, str | None]] = {}
-        for field in ("summary", "title"):
-            if field in changes:
-                rows[field] = (_text(changes[field], field), machine_text(brief, field))
-        for key, value in dict(changes.get("sentences") or {}).items():
-            k = int(key) if str(key).isdigit() else -1
-            if not 0 <= k < len(brief.get("sentences") or []):
-                raise ReviewError(f"no sentence {key!r} in brief {brief_id}")
-            rows[f"sentence:{k}"] = (_text(value, "a sentence"), machine_text(brief, f"sentence:{k}"))
-        if "status" in changes:
-            if changes["status"] not in STATUSES:
-                raise ReviewError(f"status must be {', '.join(STATUSES)}, not {changes['status']!r}")
-            rows["status"] = (changes["status"], None)
+        rows = change_rows(brief, changes)
         if rows:
-            sources = {k: s.get("ar", "") for k, s in enumerate(brief.get("sentences") or [])}
-            self.edits.add(brief_id, rows, sources)
+            current = self.edits.current([brief_id]).get(brief_id, {})
+            after = {**current, **{f: EditRow(0, brief_id, f, c.value, None, "", None, machine=c.machine)
+                                   for f, c in rows.items()}}
+            if rows.get("status", Change(None)).value == "approved":
+                rows["status"] = rows["status"]._replace(seen=seen(brief, after))
+            self.edits.add(brief_id, rows, _sources(brief), self.editor,
+                           also=index_statements(brief, after))
         if "position" in changes:
             self._move(brief, changes["position"])
         self._render(brief_id)
         return self.brief(brief_id)
 
     def _move(self, brief: Mapping[str, Any], position: int) -> None:
-        import json
-
-        day = local_day(brief.get("created_at", ""))
+        day = story_day(brief)
         if day is None:
             return
         order = [b["id"] for b in day_order(self._briefs(day), self.edits.order(day.isoformat()))]
         order.remove(brief["id"])
         order.insert(max(0, min(position, len(order))), brief["id"])
-        self.edits.add(brief["id"], {f"order:{day.isoformat()}": (json.dumps(order), None)})
+        self.edits.add(brief["id"], {f"order:{day.isoformat()}": Change(json.dumps(order))}, author=self.editor)
 
     def undo(self, brief_id: str) -> dict[str, Any]:
         """Undo the brief's latest change (ReviewError 409 when there is none)."""
         brief = self._load(brief_id)
-        sources = {k: s.get("ar", "") for k, s in enumerate(brief.get("sentences") or [])}
-        if self.edits.undo(brief_id, sources) is None:
+        current = self.edits.current([brief_id]).get(brief_id, {})
+
+        def reindex(row: EditRow) -> list:
+            return index_statements(brief, {**current, row.field: row})
+
+        if self.edits.undo(brief_id, _sources(brief), self.editor, also=reindex) is None:
             raise ReviewError(f"nothing to undo on brief {brief_id}", 409)
         self._render(brief_id)
         return self.brief(brief_id)
 
     def edited_texts(self, since: date | None = None) -> list[dict[str, Any]]:
         """Every text an editor changed and kept (an undone edit is not one): the brief, field, day of
-        the edit, the model that made the machine text, the machine text now, and the editor's."""
+        the edit, its author, the model that made the machine text the editor corrected, that machine
+        text (not the machine text now: a later run may have changed it), the editor's text, and
+        whether the edit is stale."""
         rows = []
         for brief_id, fields in self.edits.current().items():
             texts = {f: r for f, r in fields.items() if is_text(f) and r.value is not None
@@ -174,18 +191,20 @@ class Review:
                 brief = self._load(brief_id)
             except ReviewError:
                 continue  # a brief whose files are gone
-            models = brief.get("models") or {}
             for field, row in texts.items():
-                role = "summarize" if field == "summary" else "translate"
-                rows.append({"brief": brief_id, "field": field, "day": row.at[:10],
-                             "model": (models.get(role) or {}).get("name"), "machine": machine_text(brief, field),
-                             "edited": row.value, "stale": row.machine_hash != _hash(machine_text(brief, field))})
+                now = machine_text(brief, field)
+                stale = row.machine_hash != _hash(now)
+                rows.append({"brief": brief_id, "field": field, "day": row.at[:10], "author": row.author,
+                             "model": row.model or (None if stale else model_of(brief, field)),
+                             "machine": row.machine if row.machine is not None else now,
+                             "edited": row.value, "stale": stale})
         return rows
 
     def history(self, brief_id: str) -> list[dict[str, Any]]:
-        """The brief's log, oldest first."""
+        """The brief's log, oldest first (an approval's `seen` as an object)."""
         self._load(brief_id)
-        return [row._asdict() for row in self.edits.history(brief_id)]
+        return [{**row._asdict(), "seen": json.loads(row.seen) if row.seen else None}
+                for row in self.edits.history(brief_id)]
 
     def _render(self, brief_id: str) -> None:
         render_edited(self.outdir, self.edits, self._load(brief_id))
@@ -197,6 +216,7 @@ def render_edited(outdir: OutputDir, edits: Edits, brief: Mapping[str, Any]) -> 
     from ..render.html import brief_html
     from ..render.markdown import brief_markdown
     from ..store.atomic import atomic_write
+    from ..types import brief_from_dict
 
     shown, edited = overlay(brief, edits.current([brief["id"]]).get(brief["id"], {}))
     made = brief_from_dict(shown)
@@ -205,34 +225,23 @@ def render_edited(outdir: OutputDir, edits: Edits, brief: Mapping[str, Any]) -> 
     atomic_write(md_path, brief_markdown(made, edited))
 
 
-def day_counts(briefs: Iterable[Mapping[str, Any]], current: Mapping[str, Mapping[str, EditRow]]
+def _sources(brief: Mapping[str, Any]) -> dict[int, str]:
+    return {k: s.get("ar", "") for k, s in enumerate(brief.get("sentences") or [])}
+
+
+def day_counts(briefs: list[Mapping[str, Any]], current: Mapping[str, Mapping[str, EditRow]]
                ) -> list[dict[str, Any]]:
-    """Per day (newest first): briefs, pending, approved, rejected, edited."""
+    """Per day (newest first): briefs, pending, approved, changed (since approval), rejected,
+    edited, stale."""
     days: dict[str, dict[str, int]] = {}
     for brief in briefs:
-        day = local_day(brief.get("created_at", ""))
-        counts = days.setdefault(day.isoformat() if day else "undated",
-                                 {"briefs": 0, "pending": 0, "approved": 0, "rejected": 0, "edited": 0})
+        day = story_day(brief)
+        counts = days.setdefault(day.isoformat() if day else "undated", {
+            "briefs": 0, "pending": 0, "approved": 0, "changed": 0, "rejected": 0, "edited": 0, "stale": 0})
         fields = current.get(brief["id"], {})
         counts["briefs"] += 1
-        counts[_status(fields)] += 1
-        counts["edited"] += any(is_text(f) and r.value is not None for f, r in fields.items())
+        counts[state_of(brief, fields)[0]] += 1
+        texts = [(f, r) for f, r in fields.items() if is_text(f) and r.value is not None]
+        counts["edited"] += bool(texts)
+        counts["stale"] += any(r.machine_hash != _hash(machine_text(brief, f)) for f, r in texts)
     return [{"day": d, **c} for d, c in sorted(days.items(), reverse=True)]
-
-
-def is_text(field: str) -> bool:
-    """A field that holds text (not status or position)."""
-    return is_field(field) and field not in ("status", "position")
-
-
-def _status(fields: Mapping[str, EditRow]) -> str:
-    row = fields.get("status")
-    return row.value if row is not None and row.value in STATUSES else "pending"
-
-
-def _text(value: Any, what: str) -> str | None:
-    if value is None:
-        return None  # back to the machine text
-    if not isinstance(value, str) or not value.strip():
-        raise ReviewError(f"{what} must be some text (or null to go back to the machine's)")
-    return " ".join(value.split())

@@ -118,8 +118,9 @@ class ReviewApp:
         state: the state database (default: FOLDER/state.sqlite).
     """
 
-    def __init__(self, folder: Path, day: date | None = None, state: Path | None = None) -> None:
-        self.folder, self.state = Path(folder), state
+    def __init__(self, folder: Path, day: date | None = None, state: Path | None = None,
+                 editor: str | None = None) -> None:
+        self.folder, self.state, self.editor = Path(folder), state, editor
         review = self._review()
         try:
             newest = next((d["day"] for d in review.days() if d["day"] != "undated"), None)
@@ -128,7 +129,7 @@ class ReviewApp:
         self.day = day or (date.fromisoformat(newest) if newest else datetime.now().astimezone().date())
 
     def _review(self) -> Review:
-        return Review(self.folder, self.state)
+        return Review(self.folder, self.state, self.editor)
 
     async def page(self, request: Request) -> Response:
         from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -227,9 +228,10 @@ async def _json(request: Request) -> Any:
         raise BadRequest("the body is not JSON") from None
 
 
-def create_app(folder: Path, token: str, port: int, day: date | None = None, state: Path | None = None) -> Guard:
+def create_app(folder: Path, token: str, port: int, day: date | None = None, state: Path | None = None,
+               editor: str | None = None) -> Guard:
     """The review application behind its guard."""
-    app = ReviewApp(folder, day, state)
+    app = ReviewApp(folder, day, state, editor)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 500)

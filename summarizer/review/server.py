@@ -69,9 +69,11 @@ class ReviewServer:
         port: the port (0: a free one; None: the folder's own port when free, else a free one).
         day: the day the page opens on.
         state: the state database (default: FOLDER/state.sqlite).
+        editor: the author recorded on every change (default: the OS user).
     """
 
-    def __init__(self, folder: Path, port: int | None = 0, day: date | None = None, state: Path | None = None) -> None:
+    def __init__(self, folder: Path, port: int | None = 0, day: date | None = None, state: Path | None = None,
+                 editor: str | None = None) -> None:
         import uvicorn
 
         from .app import create_app
@@ -89,7 +91,7 @@ class ReviewServer:
         if port is None and keys.get("port") != self.port:
             _save_key(self.folder / KEY_FILE, {**keys, "port": self.port})
         self.token = keys["key"]
-        self.guard = create_app(self.folder, self.token, self.port, day, state)
+        self.guard = create_app(self.folder, self.token, self.port, day, state, editor)
         config = uvicorn.Config(self.guard, log_level="warning", access_log=False, lifespan="off",
                                 server_header=False, date_header=False)
         self.server = uvicorn.Server(config)

@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any, BinaryIO, Optional, Protocol
 
 from ..config import load_config
-from ..desk.digests import write_day
+from ..desk.digests import EmptyDigest, write_day
 from ..desk.review import render_edited
+from ..desk.search import index_statements
 from ..errors import OutputError, SummarizerError
 from ..faults import crash_point
 from ..ingest.sources import load_sources
 from ..models import hub
 from ..models.registry import ModelRegistry
 from ..pipeline import Pipeline, PipelineOptions
-from ..search.index import index_row, write_statements
 from ..store.edits import Edits
 from ..store.feedstate import save_feed_report
 from ..store.outdir import OutputDir, Repairs, state_path
@@ -230,8 +230,10 @@ def _loop(pipeline: Pipeline, items: Iterable[Article | Failure], outdir: Output
             if result.id in edited:  # an edited brief made again: its pages keep the editors' text
                 render_edited(outdir, Edits(store), result.to_dict())
             crash_point("mark")
+            made = result.to_dict()
+            fields = Edits(store).current([result.id]).get(result.id, {}) if result.id in edited else {}
             store.mark_done(ArticleRow(result.id, result.fingerprint, result.source.get("ref") or "", "done"),
-                            write_statements(index_row(result.to_dict())), synced=not listed)
+                            [(sql, rows[0]) for sql, rows in index_statements(made, fields)], synced=not listed)
             if feed_state is not None:
                 feed_state.record(result)
         else:
@@ -260,7 +262,11 @@ def _finish(settings: RunSettings, outdir: OutputDir, store: Store, report: RunR
         if hasattr(pipeline.executor, "describe"):
             report.extra["executor"] = pipeline.executor.describe()
     if settings.digest and report.error is None:
-        report.extra["digest"] = [str(p) for p in write_day(outdir, edits=Edits(store))]
+        try:
+            report.extra["digest"] = [str(p) for p in write_day(outdir, edits=Edits(store))]
+        except EmptyDigest as empty:  # never an empty newsletter; the run itself went well
+            report.extra["digest"] = []
+            report.extra["digest_skipped"] = str(empty)
     try:
         report.path = outdir.write_report(report.header(), report.articles())
     except OSError as exc:  # the disk that stopped the run may stop the report too: say so, do not crash

@@ -42,4 +42,9 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m021_human_translations", """CREATE TABLE human_translations (
          sentence_key TEXT PRIMARY KEY, source TEXT NOT NULL, text TEXT NOT NULL, brief_id TEXT,
          at TEXT NOT NULL) WITHOUT ROWID"""),
+    # m032-m035: who made each edit, the machine text and model it corrected, what an approval approved
+    ("m032_edits_author", "ALTER TABLE edits ADD COLUMN author TEXT"),
+    ("m033_edits_machine", "ALTER TABLE edits ADD COLUMN machine TEXT"),
+    ("m034_edits_model", "ALTER TABLE edits ADD COLUMN model TEXT"),
+    ("m035_edits_seen", "ALTER TABLE edits ADD COLUMN seen TEXT"),
 )

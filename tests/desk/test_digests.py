@@ -52,18 +52,23 @@ def test_a_big_day_is_trimmed_under_the_email_limit_with_a_note(tmp_path):
 
 def test_a_small_day_keeps_every_story_and_other_days_stay_out(tmp_path):
     outdir = _folder(tmp_path, 5)
-    with open(tmp_path / JSONL, "a", encoding="utf-8") as handle:  # a brief of the day before
-        old = _brief(9, "old.example", "2026-11-27", "Yesterday's story", "Old news about something else.")
-        old["created_at"] = (NOON - timedelta(days=1)).astimezone(timezone.utc).isoformat()
-        handle.write(json.dumps(old) + "\n")
+    _add_yesterday(tmp_path)
     write_day(outdir, DAY)
     html = (tmp_path / "digest-2026-11-28.html").read_text(encoding="utf-8")
     assert all(f"Story {k} headline" in html for k in range(5)) and "Yesterday" not in html
     assert "left out" not in html
 
 
+def _add_yesterday(tmp_path) -> None:
+    with open(tmp_path / JSONL, "a", encoding="utf-8") as handle:  # a brief of the day before
+        old = _brief(9, "old.example", "2026-11-27", "Yesterday's story", "Old news about something else.")
+        old["created_at"] = (NOON - timedelta(days=1)).astimezone(timezone.utc).isoformat()
+        handle.write(json.dumps(old) + "\n")
+
+
 def test_the_atom_feed_lists_each_day_and_feedparser_reads_it(tmp_path):
     outdir = _folder(tmp_path, 4)
+    _add_yesterday(tmp_path)
     write_day(outdir, DAY - timedelta(days=1))
     write_day(outdir, DAY)
     feed = feedparser.parse(str(tmp_path / "digest.xml"))
