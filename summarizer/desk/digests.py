@@ -66,10 +66,11 @@ def _note(missing: int, rest: str) -> str:
            f"102 KB; every story is in {rest or 'the Markdown and text digests'}."
 
 
-def day_order(briefs: list[Mapping[str, Any]], order: list[str] | None) -> list[Mapping[str, Any]]:
+def day_order(briefs: list[Mapping[str, Any]], order: list[str] | None,
+              grouped: bool = False) -> list[Mapping[str, Any]]:
     """A day's briefs in the editors' order, the briefs it does not name after them (a late run's),
-    each part in the digest's story order."""
-    story = [b for s in build_digest(briefs).ordered() for b in s.briefs]
+    each part in the digest's story order (`grouped`: `briefs` are in that order already)."""
+    story = list(briefs) if grouped else [b for s in build_digest(briefs).ordered() for b in s.briefs]
     if not order:
         return story
     place = {brief_id: k for k, brief_id in enumerate(order)}

@@ -25,11 +25,12 @@ from typing import Any
 
 from ..store.edits import Change, EditRow, Edits, machine_text, model_of, overlay
 from ..store.edits import text_hash as _hash
-from ..store.outdir import OutputDir, load_briefs, state_path
+from ..store.outdir import OutputDir, state_path
 from ..store.state import Store
+from . import daycache
 from .approvals import seen
 from .days import story_day
-from .digests import briefs_of_day, day_order
+from .digests import day_order
 from .requests import ReviewError, change_rows, parse_day, whole_number
 from .search import index_statements
 from .stories import FILTERS, by_attention, filter_counts, is_text, state_of, story
@@ -72,8 +73,12 @@ class Review:
 
     # -- reading ------------------------------------------------------------------------------
     def _briefs(self, day: date | None = None) -> list[dict[str, Any]]:
-        briefs = list(load_briefs(self.folder))
-        return briefs_of_day(briefs, day) if day is not None else briefs
+        return daycache.briefs(self.folder, day)  # parsed once per version of briefs.jsonl
+
+    def _ordered(self, day: date) -> list[Mapping[str, Any]]:
+        """The day's briefs in the editors' order, else the digest's (its grouping computed once)."""
+        story = daycache.story_order(self.folder, day, lambda briefs: day_order(briefs, None))
+        return day_order(story, self.edits.order(day.isoformat()), grouped=True)
 
     def days(self) -> list[dict[str, Any]]:
         """Every day with briefs, newest first, with its counts (briefs, pending, approved, changed,
@@ -83,9 +88,12 @@ class Review:
     def day(self, day: date | str) -> list[dict[str, Any]]:
         """The day's stories in the editors' order (else the digest's), each as desk.stories shows it."""
         day = parse_day(day)
-        briefs = day_order(self._briefs(day), self.edits.order(day.isoformat()))
+        briefs = self._ordered(day)
         current = self.edits.current(b["id"] for b in briefs)
-        return [story(b, current.get(b["id"], {}), k) for k, b in enumerate(briefs)]
+        return [self._view(b, current.get(b["id"], {}), k) for k, b in enumerate(briefs)]
+
+    def _view(self, brief: Mapping[str, Any], fields: Mapping[str, EditRow], position: int | None) -> dict[str, Any]:
+        return daycache.view(self.folder, brief, fields, position, lambda: story(brief, fields, position))
 
     def page(self, day: date | str, filter: str = "all", order: str = "digest", offset: Any = 0,
              limit: Any = None) -> dict[str, Any]:
@@ -110,8 +118,7 @@ class Review:
         brief = self._load(brief_id)
         day = story_day(brief)
         if day is not None:
-            order = day_order(self._briefs(day), self.edits.order(day.isoformat()))
-            position = next((k for k, b in enumerate(order) if b["id"] == brief_id), None)
+            position = next((k for k, b in enumerate(self._ordered(day)) if b["id"] == brief_id), None)
             return story(brief, self.edits.current([brief_id]).get(brief_id, {}), position)
         return story(brief, self.edits.current([brief_id]).get(brief_id, {}), 0)
 
@@ -158,7 +165,7 @@ class Review:
         day = story_day(brief)
         if day is None:
             return
-        order = [b["id"] for b in day_order(self._briefs(day), self.edits.order(day.isoformat()))]
+        order = [b["id"] for b in self._ordered(day)]
         order.remove(brief["id"])
         order.insert(max(0, min(position, len(order))), brief["id"])
         self.edits.add(brief["id"], {f"order:{day.isoformat()}": Change(json.dumps(order))}, author=self.editor)

@@ -3,14 +3,18 @@
     GET   /                         the page (a day's stories; ?date=YYYY-MM-DD&story=ID)
     GET   /briefs/{id}.html         the brief's own page (as written in the folder)
     GET   /api/days                 every day with its counts
-    GET   /api/briefs?date=D        the day's briefs in order: id, date, published, title, summary,
-                                    status, position, edited, stale, flags, sentences, edits ...
+    GET   /api/briefs?date=D        a page of the day's stories (desk.stories gives their shape):
+          &filter=F&order=O         filter all|attention|pending|approved|edited|stale|changed,
+          &offset=N&limit=N         order digest|attention; `story=ID`: the page that holds it;
+          &story=ID                 {date, filter, order, offset, limit, total, counts, briefs}
+    GET   /api/flags                every flag in plain words, with what to do
     GET   /api/briefs/{id}          one brief; /api/briefs/{id}/history its log
     PATCH /api/briefs/{id}          any of summary, title, status, position, sentences {i: text}
                                     (POST too; null puts the machine text back): the brief as now
     POST  /api/briefs/{id}/undo     undo the brief's latest change: the brief as now
     GET   /api/search?q=...         the search of the briefs (summarizer.search)
-    POST  /api/digest               {"date": D}: the day's digest of the approved stories
+    GET   /api/digest?date=D        the day's digest as it would go out (a preview: nothing written)
+    POST  /api/digest               {"date": D}: write the day's digest of the approved stories
 
 Every request passes review.security.Guard first (Host, key, Origin, CSP). A bad request is a 400
 with one line ({"error": ...}; an HTML page for the page itself), never a 500 or a traceback:
@@ -88,11 +92,11 @@ def _day(value: Any, default: date) -> date:
         raise BadRequest(f"date must be YYYY-MM-DD, not {value[:40]!r}") from None
 
 
-def _limit(value: str | None) -> int:
-    if value is None:
-        return 20
-    if not value.isdigit() or not 1 <= int(value) <= 500:
-        raise BadRequest(f"limit must be a whole number from 1 to 500, not {value[:20]!r}")
+def _limit(value: str | None, default: int | None = 20, most: int = 500) -> int | None:
+    if value is None or value == "":
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= most:
+        raise BadRequest(f"limit must be a whole number from 1 to {most}, not {value[:20]!r}")
     return int(value)
 
 
@@ -124,9 +128,10 @@ class ReviewApp:
         review = self._review()
         try:
             newest = next((d["day"] for d in review.days() if d["day"] != "undated"), None)
+            self.day = day or (date.fromisoformat(newest) if newest else datetime.now().astimezone().date())
+            review.page(self.day)  # the day's order and stories computed now, not on the editor's first click
         finally:
             review.close()
-        self.day = day or (date.fromisoformat(newest) if newest else datetime.now().astimezone().date())
 
     def _review(self) -> Review:
         return Review(self.folder, self.state, self.editor)
@@ -165,8 +170,25 @@ class ReviewApp:
 
     @guarded
     async def briefs(self, request: Request) -> Response:
-        day = _day(request.query_params.get("date"), self.day)
-        return self._with(lambda r: {"date": day.isoformat(), "briefs": r.day(day)})
+        q = request.query_params
+        day = _day(q.get("date"), self.day)
+        filter, order = q.get("filter", "all"), q.get("order", "digest")
+        limit = _limit(q.get("limit"), None, 2000)
+
+        def page(r: Review) -> dict[str, Any]:
+            offset = q.get("offset", "0")
+            if q.get("story") and limit:
+                ids = [b["id"] for b in r.page(day, filter, order)["briefs"]]
+                if q["story"] in ids:
+                    offset = ids.index(q["story"]) // limit * limit
+            return r.page(day, filter, order, offset, limit)
+        return self._with(page)
+
+    @guarded
+    async def flags(self, request: Request) -> Response:
+        from ..desk.flagtable import LABELS, flag_info
+
+        return JSONResponse({"flags": {name: flag_info(name) for name in LABELS}})
 
     @guarded
     async def brief(self, request: Request) -> Response:
@@ -192,6 +214,25 @@ class ReviewApp:
         return JSONResponse({"query": query, "hits": [h.to_dict() for h in hits]})
 
     @guarded
+    async def preview(self, request: Request) -> Response:
+        from ..desk.digests import day_digest
+        from ..render.html import story_view
+
+        day = _day(request.query_params.get("date"), self.day)
+        review = self._review()
+        try:
+            digest, chosen = day_digest(OutputDir(self.folder), day, review.edits)
+        finally:
+            review.close()
+        stories = []
+        for story in digest.ordered():
+            shown = story_view(story)
+            stories.append({"id": story.lead["id"], "title": shown["title_en"], "summary": shown["summary_en"],
+                            "title_ar": shown["title_ar"], "sources": [s.get("site") for s in shown["sources"]]})
+        return JSONResponse({"date": day.isoformat(), "reviewed": chosen.reviewed, "states": chosen.states,
+                             "stories": stories, "empty": None if stories else chosen.empty_reason(day)})
+
+    @guarded
     async def digest(self, request: Request) -> Response:
         body = await _json(request)
         if not isinstance(body, dict):
@@ -213,7 +254,8 @@ class ReviewApp:
             Route("/api/days", self.days), Route("/api/briefs", self.briefs),
             Route("/api/briefs/{id}", self.brief), Route("/api/briefs/{id}", self.change, methods=["PATCH", "POST"]),
             Route("/api/briefs/{id}/history", self.history), Route("/api/briefs/{id}/undo", self.undo, methods=["POST"]),
-            Route("/api/search", self.search), Route("/api/digest", self.digest, methods=["POST"]),
+            Route("/api/search", self.search), Route("/api/flags", self.flags),
+            Route("/api/digest", self.preview), Route("/api/digest", self.digest, methods=["POST"]),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
 

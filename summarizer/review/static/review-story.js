@@ -6,7 +6,7 @@
 
 const R = window.Review = window.Review || {};
 const RTL = ["ar", "fa", "ur", "ps", "ku", "ckb", "sd", "ug", "he", "yi"];
-const STATUS_WORDS = { pending: "pending", approved: "approved", rejected: "left out" };
+const STATUS_WORDS = { pending: "pending", approved: "approved", rejected: "left out", changed: "changed since approval" };
 
 R.el = function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -44,29 +44,9 @@ R.flagBadge = function flagBadge(value, count) {
     el("span", { class: "tip", role: "tooltip", id, text: words }));
 };
 
-R.storyFlags = function storyFlags(brief) {
-  // the brief's flags, each once, with how many sentences carry it (every one: no cut-off)
-  const counts = new Map();
-  for (const value of brief.flags || []) {
-    const f = R.flag(value);
-    if (!counts.has(f.name)) counts.set(f.name, f);
-  }
-  for (const s of brief.sentences || []) {
-    for (const value of s.flags || []) {
-      const f = R.flag(value);
-      const name = f.article || f.name;
-      if (name === "human_translation" || name === "passthrough" || name === "glossary") continue;
-      const seen = counts.get(name);
-      if (seen) seen.count = (seen.count || 0) + 1;
-    }
-  }
-  return [...counts.values()];
-};
+R.storyFlags = (brief) => (brief.flags || []).map((f) => R.flag(f));  // every one, with its count (no cut-off)
 
-R.needsAttention = function needsAttention(brief) {
-  if (typeof brief.attention === "number") return brief.attention > 0;
-  return Boolean(brief.stale || brief.changed || (brief.flags || []).length);
-};
+R.needsAttention = (brief) => (brief.categories || []).includes("attention");
 
 R.statusWord = (status) => STATUS_WORDS[status] || status;
 
@@ -79,11 +59,13 @@ R.diffView = function diffView(ops, label) {
   return box;
 };
 
-function confidence(score) {
-  if (typeof score !== "number") return null;
-  const p = Math.round(Math.exp(score) * 100);
-  return el("span", { class: "confidence" + (score < -1.5 ? " low" : ""),
-                      title: `the engine's mean token log-probability: ${score.toFixed(2)}`, text: `confidence ${p}%` });
+function confidence(s) {
+  if (typeof s.score !== "number") return null;
+  const p = Math.round(Math.exp(s.score) * 100);
+  const words = s.confidence === "low" ? "low confidence" : s.confidence === "lowest" ? "among the least confident" : "confidence";
+  return el("span", { class: "confidence " + (s.confidence || ""), tabindex: "0",
+                      title: `the engine's mean token log-probability: ${s.score.toFixed(2)} (about ${p}% per word)`,
+                      text: `${words} ${p}%` });
 }
 
 function fitHeight(area) {
@@ -132,10 +114,10 @@ function sentenceRows(brief) {
     const flags = (s.flags || []).map((f) => R.flagBadge(f));
     box.append(el("div", { class: "pair" + (s.edited ? " edited" : "") + (flags.length ? " flagged" : ""), "data-k": k },
       el("div", { class: "en-col" },
-        el("div", { class: "row-meta" }, el("span", { class: "n", text: String(k + 1) }), confidence(s.score), ...flags,
+        el("div", { class: "row-meta" }, el("span", { class: "n", text: String(k + 1) }), confidence(s), ...flags,
            s.edited ? el("span", { class: "badge edited", text: "edited" }) : null),
         R.field(brief, "sentence:" + k, s.en, `Translation of sentence ${k + 1}`, { multiline: true, cls: "sentence" }),
-        s.edit && s.edit.diff ? R.diffView(s.edit.diff, "The editor's text against the machine's") : null),
+        editNote(brief, "sentence:" + k, "the editor's text against the machine text it corrected")),
       el("div", { class: "ar-col", lang, dir: RTL.includes(lang) ? "rtl" : "ltr", text: s.ar })));
   }
   return box;
@@ -164,29 +146,38 @@ function links(brief) {
 
 function badges(brief) {
   return el("span", { class: "badges" },
-    el("span", { class: "status " + brief.status, "data-status": brief.status, text: R.statusWord(brief.status) }),
-    brief.changed ? el("span", { class: "badge changed", tabindex: "0", title: "a later run changed the text that was approved: "
-                                 + "out of the digest until approved again", text: "changed since approval" }) : null,
+    el("span", { class: "status " + brief.state, "data-status": brief.status, "data-state": brief.state, text: R.statusWord(brief.state) }),
     brief.edited ? el("span", { class: "badge edited", text: "edited" }) : null,
     brief.stale ? el("span", { class: "badge stale", tabindex: "0", title: "a later run changed the machine text under this edit",
                                text: "stale: the machine text changed" }) : null,
     ...R.storyFlags(brief).map((f) => R.flagBadge(f)));
 }
 
+function editNote(brief, field, words) {
+  const edit = (brief.edits || {})[field];
+  if (!edit) return null;
+  const note = el("div", { class: "edit-note" }, el("span", { text: words + (edit.author ? ` (by ${edit.author})` : "") }),
+                  R.diffView(edit.diff));
+  if (edit.stale) {
+    note.append(el("p", { class: "machine-now" }, el("span", { class: "badge stale", text: "stale" }),
+                   " the machine text is now: ", el("span", { text: edit.machine_now })));
+  }
+  return note;
+}
+
 function editNotes(brief, english) {
   for (const field of ["title", "summary"]) {
-    const edit = (brief.edits || {})[field];
-    if (!edit) continue;
-    const note = el("div", { class: "edit-note" }, el("span", { text: `${field}: the editor's text against the machine text it corrected`
-      + (edit.author ? ` (${edit.author})` : "") }), R.diffView(edit.diff));
-    if (edit.stale && edit.machine_now !== undefined) note.append(el("p", { class: "machine-now", text: "the machine text now: " + edit.machine_now }));
-    english.append(note);
+    english.append(editNote(brief, field, `${field}: the editor's text against the machine text it corrected`) || "");
   }
-  if (brief.changed && brief.approval_diff) {
-    for (const [field, ops] of Object.entries(brief.approval_diff)) {
-      english.append(el("div", { class: "edit-note changed" }, el("span", { text: `${field}: what was approved against the text now` }),
-                        R.diffView(ops)));
+  const approval = brief.approval;
+  if (brief.state === "changed" && approval) {
+    const box = el("div", { class: "edit-note changed" }, el("strong", { text: "Changed since approval" + (approval.author ? ` (approved by ${approval.author})` : "")
+      + ": out of the digest until approved again." }));
+    for (const c of approval.changes || []) {
+      box.append(el("p", { class: "why", text: `${c.field === "*" ? "the approval" : c.field}: ${c.why || (c.by === "machine" ? "a later run changed it" : "changed")}` }));
+      if (c.diff && c.diff.length) box.append(R.diffView(c.diff, "What was approved against the text now"));
     }
+    english.append(box);
   }
 }
 
@@ -205,7 +196,7 @@ R.story = function story(brief, index) {
   const arabic = el("div", { class: "ar-col", lang, dir: RTL.includes(lang) ? "rtl" : "ltr" },
     el("h3", { class: "title-ar", text: brief.title_ar }),
     brief.summary_ar && brief.summary_ar !== brief.title_ar ? el("p", { class: "summary-ar", text: brief.summary_ar }) : null);
-  return el("article", { class: "story " + brief.status + (brief.id === R.state.currentId ? " current" : ""), id: "story-" + brief.id,
+  return el("article", { class: "story " + brief.state + (brief.id === R.state.currentId ? " current" : ""), id: "story-" + brief.id,
                          "data-id": brief.id, tabindex: "0", "aria-label": `Story ${index + 1}: ${brief.title}` },
     el("header", {}, el("span", { class: "position", text: String(brief.position + 1) }), badges(brief), buttons),
     el("div", { class: "cols" }, english, arabic), links(brief), sentenceRows(brief));

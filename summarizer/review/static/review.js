@@ -4,23 +4,15 @@
 "use strict";
 
 const R = window.Review;
-const PAGE = 50;
+const LIMIT = 50;
 const params = new URLSearchParams(location.search);
 R.state = window.reviewState = { day: document.body.dataset.day, briefs: [], days: [], currentId: params.get("story"),
-                                  filter: "all", order: "digest", page: 0 };
+                                  filter: "all", order: "digest", offset: 0, total: 0, counts: {} };
 R.drafts = new Map();
 R.openPanels = new Set();
 const state = R.state;
-const FILTERS = {
-  all: ["all", () => true],
-  attention: ["needs attention", (b) => R.needsAttention(b)],
-  pending: ["pending", (b) => b.status === "pending"],
-  approved: ["approved", (b) => b.status === "approved"],
-  rejected: ["left out", (b) => b.status === "rejected"],
-  edited: ["edited", (b) => b.edited],
-  stale: ["stale", (b) => b.stale],
-  changed: ["changed since approval", (b) => b.changed],
-};
+const FILTER_WORDS = { all: "all", attention: "needs attention", pending: "pending", approved: "approved", rejected: "left out",
+                       edited: "edited", stale: "stale", changed: "changed since approval" };
 
 async function api(path, options) {
   const response = await fetch(path, Object.assign({ headers: { "Content-Type": "application/json" },
@@ -43,9 +35,8 @@ R.showDrafts = function showDrafts() {
 };
 
 function dayCounts() {
-  const c = { briefs: state.briefs.length, pending: 0, approved: 0, rejected: 0 };
-  for (const b of state.briefs) c[b.status] = (c[b.status] || 0) + 1;
-  return c;
+  const c = state.counts;
+  return { briefs: c.all || 0, pending: c.pending || 0, approved: c.approved || 0, rejected: c.rejected || 0, changed: c.changed || 0 };
 }
 
 function paintDays() {
@@ -55,50 +46,43 @@ function paintDays() {
   if (!days.includes(state.day)) days.unshift(state.day);
   for (const day of days) {
     const info = day === state.day ? dayCounts() : state.days.find((d) => d.day === day);
-    const label = info ? `${day} (${info.briefs}: ${info.approved} approved, ${info.rejected} left out, ${info.pending} pending)` : day;
+    const label = info ? `${day} (${info.briefs}: ${info.approved} approved, ${info.rejected} left out, ${info.pending} pending`
+      + `${info.changed ? `, ${info.changed} changed since approval` : ""})` : day;
     select.append(R.el("option", { value: day, text: label, selected: day === state.day }));
   }
 }
 
 function paintCounts() {
   const c = dayCounts();
-  document.getElementById("counts").textContent =
-    `${c.briefs} stories: ${c.approved} approved, ${c.rejected} left out, ${c.pending} pending`;
-  const filter = document.getElementById("filter");
-  for (const option of filter.options) {
-    const [label, test] = FILTERS[option.value];
-    option.textContent = `${label} (${state.briefs.filter(test).length})`;
+  document.getElementById("counts").textContent = `${c.briefs} stories: ${c.approved} approved, ${c.rejected} left out, `
+    + `${c.pending} pending${c.changed ? `, ${c.changed} changed since approval` : ""}`;
+  for (const option of document.getElementById("filter").options) {
+    option.textContent = `${FILTER_WORDS[option.value]} (${state.counts[option.value] || 0})`;
   }
   paintDays();
 }
 
-function shown() {
-  const list = state.briefs.filter(FILTERS[state.filter][1]);
-  if (state.order === "attention") {
-    const score = (b) => (typeof b.attention === "number" ? b.attention : (b.changed ? 100 : 0) + (b.stale ? 50 : 0) + (b.flags || []).length);
-    return list.map((b, k) => [b, k]).sort((x, y) => score(y[0]) - score(x[0]) || x[1] - y[1]).map((x) => x[0]);
-  }
-  return list;
+// A story's decision or edit moves it between filters: the counts follow from its old and new categories.
+function recount(old, entry) {
+  const cats = (b) => new Set([...(b.categories || []), ...(b.state === "rejected" ? ["rejected"] : [])]);
+  for (const c of cats(old)) state.counts[c] = (state.counts[c] || 0) - 1;
+  for (const c of cats(entry)) state.counts[c] = (state.counts[c] || 0) + 1;
 }
 
 function render(focus) {
-  const list = shown();
-  const pages = Math.max(1, Math.ceil(list.length / PAGE));
-  const at = list.findIndex((b) => b.id === state.currentId);
-  if (focus && at >= 0) state.page = Math.floor(at / PAGE);
-  state.page = Math.min(Math.max(0, state.page), pages - 1);
-  const slice = list.slice(state.page * PAGE, (state.page + 1) * PAGE);
   const main = document.getElementById("stories");
-  main.replaceChildren(...slice.map((b) => R.story(b, b.position)));
-  if (!slice.length) main.append(R.el("p", { class: "empty", text: state.briefs.length ? "No story matches this filter." : "No stories this day." }));
-  const pager = document.getElementById("pager");
-  pager.hidden = pages < 2;
+  main.replaceChildren(...state.briefs.map((b) => R.story(b, b.position)));
+  if (!state.briefs.length) main.append(R.el("p", { class: "empty", text: state.counts.all ? "No story matches this filter." : "No stories this day." }));
+  document.getElementById("pager").hidden = state.total <= LIMIT && state.offset === 0;
   document.getElementById("page-info").textContent =
-    `stories ${list.length ? state.page * PAGE + 1 : 0}–${state.page * PAGE + slice.length} of ${list.length}`;
-  document.getElementById("prev").disabled = state.page === 0;
-  document.getElementById("next").disabled = state.page >= pages - 1;
+    `stories ${state.briefs.length ? state.offset + 1 : 0}–${state.offset + state.briefs.length} of ${state.total}`;
+  document.getElementById("prev").disabled = state.offset === 0;
+  document.getElementById("next").disabled = state.offset + LIMIT >= state.total;
   paintCounts();
-  if (focus) focusStory(slice.some((b) => b.id === state.currentId) ? state.currentId : slice[0] && slice[0].id);
+  if (focus) {
+    const id = state.briefs.some((b) => b.id === state.currentId) ? state.currentId : state.briefs[0] && state.briefs[0].id;
+    focusStory(id === undefined ? null : id);
+  }
 }
 
 function storyNodes() { return [...document.querySelectorAll("article.story")]; }
@@ -112,27 +96,24 @@ function focusStory(id) {
   node.scrollIntoView({ block: "nearest" });
 }
 
-function step(delta) {
-  const list = shown();
-  const at = list.findIndex((b) => b.id === state.currentId);
-  const to = Math.max(0, Math.min(list.length - 1, (at < 0 ? 0 : at) + delta));
-  if (!list[to]) return;
-  state.currentId = list[to].id;
-  if (Math.floor(to / PAGE) !== state.page) { state.page = Math.floor(to / PAGE); render(true); } else focusStory(state.currentId);
+async function step(delta) {
+  const at = state.briefs.findIndex((b) => b.id === state.currentId);
+  const to = (at < 0 ? 0 : at) + delta;
+  if (to >= 0 && to < state.briefs.length) { focusStory(state.briefs[to].id); return; }
+  if (to < 0 && state.offset > 0) { state.currentId = null; await loadDay({ offset: Math.max(0, state.offset - LIMIT), last: true }); }
+  else if (to >= state.briefs.length && state.offset + LIMIT < state.total) { state.currentId = null; await loadDay({ offset: state.offset + LIMIT }); }
 }
 
 // The answer to an action is the story as now: it replaces that story alone (and its place, when it moved).
 function replace(entry, advance) {
   const old = state.briefs.findIndex((b) => b.id === entry.id);
   if (old < 0) return;
-  const moved = state.briefs[old].position !== entry.position;
+  const before = state.briefs[old];
+  recount(before, entry);
   state.briefs[old] = entry;
-  if (moved) {
-    state.briefs.splice(old, 1);
-    state.briefs.splice(entry.position, 0, entry);
-    state.briefs.forEach((b, k) => { b.position = k; });
-    render(false);
-    focusStory(entry.id);
+  if (before.position !== entry.position) {  // moved: this page of the day's order, again
+    state.currentId = entry.id;
+    loadDay({ story: entry.id });
     return;
   }
   const node = document.getElementById("story-" + entry.id);
@@ -149,7 +130,7 @@ function replace(entry, advance) {
     }
   }
   paintCounts();
-  if (advance && document.getElementById("advance").checked) step(1);
+  if (advance && document.getElementById("advance").checked && state.currentId === entry.id) step(1);
 }
 
 async function change(brief, body, advance) {
@@ -165,7 +146,7 @@ R.setStatus = (brief, status) => change(current(brief), { status }, status !== "
 R.move = (brief, delta) => {
   const b = current(brief);
   const to = b.position + delta;
-  if (to < 0 || to >= state.briefs.length) return Promise.resolve();
+  if (to < 0 || to >= (state.counts.all || 0)) return Promise.resolve();
   state.currentId = b.id;
   return change(b, { position: to });
 };
@@ -219,10 +200,15 @@ R.fieldKey = function fieldKey(event, brief, key, input, value, multiline) {
   }
 };
 
-async function loadDay(focus) {
-  const data = await api("/api/briefs?date=" + encodeURIComponent(state.day));
-  state.briefs = data.briefs;
-  render(focus !== false);
+async function loadDay(options) {
+  const o = options || {};
+  const query = new URLSearchParams({ date: state.day, filter: state.filter, order: state.order, limit: String(LIMIT),
+                                      offset: String(o.offset !== undefined ? o.offset : state.offset) });
+  if (o.story) query.set("story", o.story);
+  const data = await api("/api/briefs?" + query);
+  Object.assign(state, { briefs: data.briefs, counts: data.counts, total: data.total, offset: data.offset });
+  if (o.last && state.briefs.length) state.currentId = state.briefs[state.briefs.length - 1].id;
+  render(o.focus !== false);
 }
 
 async function searchBriefs(event) {
@@ -255,14 +241,38 @@ async function openStory(day, id) {
   state.filter = "all";
   document.getElementById("filter").value = "all";
   history.replaceState(null, "", "/?date=" + encodeURIComponent(state.day) + "&story=" + encodeURIComponent(id));
-  await loadDay(true);
+  await loadDay({ story: id, offset: 0 });
 }
 
 async function buildDigest() {
   try {
     const data = await api("/api/digest", { method: "POST", body: JSON.stringify({ date: state.day }) });
-    say(data.message || ("digest written: " + data.files.slice(0, 3).join(", ")));
-    if (R.showDigest) R.showDigest(data);
+    say("digest written: " + data.files.slice(0, 3).join(", "));
+  } catch (error) { say(error.message, true); }
+  await previewDigest();
+}
+
+// The digest as it would go out now, with a key to what it holds and leaves out.
+async function previewDigest() {
+  const box = document.getElementById("digest-preview");
+  try {
+    const data = await api("/api/digest?date=" + encodeURIComponent(state.day));
+    const s = data.states || {};
+    box.replaceChildren(R.el("h2", { text: `The digest of ${data.date} as it would go out: ${data.stories.length} `
+                                     + (data.stories.length === 1 ? "story" : "stories") }),
+      R.el("p", { class: "key", text: data.reviewed
+        ? `Key: only approved stories, as they read now, in your order, with your text. Left out: ${s.pending || 0} pending, `
+          + `${s.rejected || 0} left out, ${s.changed || 0} changed since approval (approve them again to send them).`
+        : "Key: nothing decided yet this day, so every story goes out (approve or leave out a story to choose)." }));
+    if (data.empty) box.append(R.el("p", { class: "bad", text: "Nothing would go out: " + data.empty + "." }));
+    const list = R.el("ol", { class: "preview-list" });
+    for (const story of data.stories) {
+      list.append(R.el("li", {}, R.el("strong", { text: story.title || story.title_ar }), " ",
+                       R.el("span", { class: "sites", text: story.sources.filter(Boolean).join(", ") }),
+                       R.el("p", { text: story.summary })));
+    }
+    box.append(list, R.el("button", { type: "button", text: "Close the preview", on: { click: () => { box.hidden = true; } } }));
+    box.hidden = false;
   } catch (error) { say(error.message, true); }
 }
 
@@ -291,15 +301,16 @@ function onKey(event) {
 
 document.addEventListener("DOMContentLoaded", async () => {
   document.getElementById("day").addEventListener("change", (event) => {
-    state.day = event.target.value; state.currentId = null; state.page = 0;
-    history.replaceState(null, "", "/?date=" + encodeURIComponent(state.day)); loadDay();
+    state.day = event.target.value; state.currentId = null;
+    history.replaceState(null, "", "/?date=" + encodeURIComponent(state.day)); loadDay({ offset: 0 });
   });
-  document.getElementById("filter").addEventListener("change", (event) => { state.filter = event.target.value; state.page = 0; render(true); });
-  document.getElementById("order").addEventListener("change", (event) => { state.order = event.target.value; state.page = 0; render(true); });
-  document.getElementById("prev").addEventListener("click", () => { state.page -= 1; render(false); });
-  document.getElementById("next").addEventListener("click", () => { state.page += 1; render(false); });
+  document.getElementById("filter").addEventListener("change", (event) => { state.filter = event.target.value; loadDay({ offset: 0 }); });
+  document.getElementById("order").addEventListener("change", (event) => { state.order = event.target.value; loadDay({ offset: 0 }); });
+  document.getElementById("prev").addEventListener("click", () => loadDay({ offset: Math.max(0, state.offset - LIMIT) }));
+  document.getElementById("next").addEventListener("click", () => loadDay({ offset: state.offset + LIMIT }));
   document.getElementById("search").addEventListener("submit", searchBriefs);
   document.getElementById("digest").addEventListener("click", buildDigest);
+  document.getElementById("preview").addEventListener("click", previewDigest);
   document.addEventListener("keydown", onKey);
   window.addEventListener("beforeunload", (event) => { if (R.drafts.size) { event.preventDefault(); event.returnValue = ""; } });
   document.getElementById("stories").addEventListener("focusin", (event) => {
@@ -313,7 +324,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     const [days, flags] = await Promise.all([api("/api/days"), api("/api/flags")]);
     state.days = days.days;
     R.flagTable = flags.flags;
-    await loadDay();
+    await loadDay(state.currentId ? { story: state.currentId } : {});
     document.body.classList.add("ready");
   } catch (error) { say(error.message, true); }
 });
