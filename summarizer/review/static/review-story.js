@@ -3,6 +3,7 @@
 // sentence rows (flags, confidence, a field sized to the text), links. Everything from a brief
 // goes into the page as text (textContent), never as markup.
 "use strict";
+(() => {  // one scope per file: the files share window.Review only
 
 const R = window.Review = window.Review || {};
 const RTL = ["ar", "fa", "ur", "ps", "ku", "ckb", "sd", "ug", "he", "yi"];
@@ -190,7 +191,7 @@ R.story = function story(brief, index) {
     el("button", { type: "button", class: "down", text: "↓", "aria-label": "Move down", on: { click: () => R.move(brief, 1) } }),
     el("button", { type: "button", class: "undo", text: "Undo (u)", on: { click: () => R.undo(brief) } }));
   const english = el("div", { class: "en-col", lang: "en", dir: "ltr" },
-    R.field(brief, "title", brief.title, "English title", { cls: "title" }),
+    R.field(brief, "title", brief.title, "English title", { multiline: true, cls: "title" }),
     R.field(brief, "summary", brief.summary, "English summary", { multiline: true, cls: "summary" }));
   editNotes(brief, english);
   const arabic = el("div", { class: "ar-col", lang, dir: RTL.includes(lang) ? "rtl" : "ltr" },
@@ -201,3 +202,4 @@ R.story = function story(brief, index) {
     el("header", {}, el("span", { class: "position", text: String(brief.position + 1) }), badges(brief), buttons),
     el("div", { class: "cols" }, english, arabic), links(brief), sentenceRows(brief));
 };
+})();

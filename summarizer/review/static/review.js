@@ -2,6 +2,7 @@
 // /api/briefs/{id}, whose answer (the story as now) repaints that story only: open panels, focus
 // and drafts kept. Filters and the order by attention work on the day in memory.
 "use strict";
+(() => {  // one scope per file: the files share window.Review only
 
 const R = window.Review;
 const LIMIT = 50;
@@ -178,7 +179,8 @@ R.saveField = async function saveField(brief, key, input) {
 // and keeps what was typed as a draft (marked, with Save and Discard): nothing is lost silently.
 R.fieldKey = function fieldKey(event, brief, key, input, value, multiline) {
   const sentence = key.startsWith("sentence:");
-  const save = (event.key === "Enter" && (event.ctrlKey || event.metaKey || !multiline)) || (sentence && event.key === "Tab");
+  const save = (event.key === "Enter" && (event.ctrlKey || event.metaKey || !multiline || key === "title"))
+    || (sentence && event.key === "Tab");
   if (save) {
     event.preventDefault();
     const k = sentence ? Number(key.split(":")[1]) + (event.shiftKey ? -1 : 1) : null;
@@ -328,3 +330,4 @@ document.addEventListener("DOMContentLoaded", async () => {
     document.body.classList.add("ready");
   } catch (error) { say(error.message, true); }
 });
+})();
