@@ -9,8 +9,9 @@ each brief is a real Arabic-English article of the parallel corpus in ../shared/
 (sentences regrouped into stories of 6-14 sentences), with flags and confidences sprinkled as a
 run writes them. Then `ReviewServer` (uvicorn on 127.0.0.1, as `summarizer review` starts it):
 
-- server: each action (approve, leave out, back to pending, edit the summary, edit a sentence,
-  move, undo) sent ROUNDS times over HTTP to random stories; p50 and p95 per action.
+- server: its start (it reads and groups the day before it answers), then each action (approve,
+  leave out, back to pending, edit the summary, edit a sentence, move, undo, a page of 50 stories)
+  sent ROUNDS times over HTTP to random stories; p50 and p95 per action.
 - page (Debian's /usr/bin/chromium through Playwright): the day's opening (navigation to the first
   story on screen, and to every story listed), and the repaint after an action (the click to the
   story's new status painted: a MutationObserver then two animation frames), median and p95.
@@ -102,10 +103,17 @@ def server_actions(server, ids: list[str], rounds: int, seed: int = 7) -> dict[s
         "edit sentence": lambda b: ("PATCH", f"/api/briefs/{b}", {"sentences": {"1": f"An editor's line {rng.random()}."}}),
         "move": lambda b: ("PATCH", f"/api/briefs/{b}", {"position": rng.randrange(len(ids))}),
         "undo": lambda b: ("POST", f"/api/briefs/{b}/undo", {}),
+        "page of 50": lambda b: ("GET", f"/api/briefs?limit=50&offset={rng.randrange(0, len(ids), 50)}", None),
     }
     figures = {}
+    touched: list[str] = []
     for name, make in actions.items():
-        times = [request(server, *make(rng.choice(ids)))[0] for _ in range(rounds)]
+        times = []
+        for _ in range(rounds):
+            brief = touched.pop() if name == "undo" else rng.choice(ids)  # undo what was changed
+            if name != "undo":
+                touched.append(brief)
+            times.append(request(server, *make(brief))[0])
         figures[name] = {"p50_ms": round(statistics.median(times), 1),
                          "p95_ms": round(statistics.quantiles(times, n=20)[18], 1), "n": rounds}
     return figures
@@ -164,10 +172,14 @@ def main() -> None:
         make_day(folder, args.stories)
         generated = time.perf_counter() - start
     try:
-        with ReviewServer(folder) as server:
+        start = time.perf_counter()
+        server = ReviewServer(folder).start()  # reads the day and groups it before it answers
+        started = time.perf_counter() - start
+        with server:
             ms, day = request(server, "GET", "/api/briefs")
             ids = [b["id"] for b in day["briefs"]]
-            results = {"stories": len(ids), "generate_s": round(generated, 1), "day_api_ms": round(ms),
+            results = {"stories": len(ids), "generate_s": round(generated, 1), "server_start_s": round(started, 1),
+                       "whole_day_api_ms": round(ms),
                        "server": server_actions(server, ids, args.rounds)}
             if not args.no_page:
                 results["page"] = page_figures(server, min(args.rounds, 40))

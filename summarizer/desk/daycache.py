@@ -66,10 +66,14 @@ def story_order(folder: Path, day: date, order: Callable[[list], list]) -> list[
     return cached.orders[day]
 
 
-def view(folder: Path, brief: Mapping[str, Any], rows: Mapping[str, Any], position: int | None,
+def views(folder: Path) -> "_Folder":
+    """The folder's cache as it is now (look it up once for many `view` calls)."""
+    return _folder(folder)
+
+
+def view(cached: "_Folder", brief: Mapping[str, Any], rows: Mapping[str, Any], position: int | None,
          make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """A story's view, made by `make` once per (file version, brief, log rows under it, place)."""
-    cached = _folder(folder)
     key = (brief["id"], position, tuple(sorted((f, getattr(r, "seq", None)) for f, r in rows.items())))
     found = cached.views.get(key)
     if found is None:

@@ -17,6 +17,7 @@ ValueError: the page answers it with HTTP 400 (404/409 where `status` says so).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from datetime import date
@@ -90,10 +91,9 @@ class Review:
         day = parse_day(day)
         briefs = self._ordered(day)
         current = self.edits.current(b["id"] for b in briefs)
-        return [self._view(b, current.get(b["id"], {}), k) for k, b in enumerate(briefs)]
-
-    def _view(self, brief: Mapping[str, Any], fields: Mapping[str, EditRow], position: int | None) -> dict[str, Any]:
-        return daycache.view(self.folder, brief, fields, position, lambda: story(brief, fields, position))
+        cached = daycache.views(self.folder)
+        return [daycache.view(cached, b, current.get(b["id"], {}), k, functools.partial(story, b, current.get(b["id"], {}), k))
+                for k, b in enumerate(briefs)]
 
     def page(self, day: date | str, filter: str = "all", order: str = "digest", offset: Any = 0,
              limit: Any = None) -> dict[str, Any]:
@@ -154,11 +154,13 @@ class Review:
                                    for f, c in rows.items()}}
             if rows.get("status", Change(None)).value == "approved":
                 rows["status"] = rows["status"]._replace(seen=seen(brief, after))
+            texts = any(is_text(f) for f in rows)  # a decision alone changes no text: no index, no pages
             self.edits.add(brief_id, rows, _sources(brief), self.editor,
-                           also=index_statements(brief, after))
+                           also=index_statements(brief, after) if texts else ())
         if "position" in changes:
             self._move(brief, changes["position"])
-        self._render(brief_id)
+        if any(is_text(f) for f in rows):
+            self._render(brief_id)
         return self.brief(brief_id)
 
     def _move(self, brief: Mapping[str, Any], position: int) -> None:
@@ -176,11 +178,13 @@ class Review:
         current = self.edits.current([brief_id]).get(brief_id, {})
 
         def reindex(row: EditRow) -> list:
-            return index_statements(brief, {**current, row.field: row})
+            return index_statements(brief, {**current, row.field: row}) if is_text(row.field) else []
 
-        if self.edits.undo(brief_id, _sources(brief), self.editor, also=reindex) is None:
+        row = self.edits.undo(brief_id, _sources(brief), self.editor, also=reindex)
+        if row is None:
             raise ReviewError(f"nothing to undo on brief {brief_id}", 409)
-        self._render(brief_id)
+        if is_text(row.field):
+            self._render(brief_id)
         return self.brief(brief_id)
 
     def edited_texts(self, since: date | None = None) -> list[dict[str, Any]]:

@@ -124,7 +124,9 @@ class ReviewServer:
         return path
 
     def start(self, timeout: float = 10.0) -> "ReviewServer":
-        """Serve in the background; returns once the server accepts requests."""
+        """Serve in the background; returns once the server accepts requests (at once when it does)."""
+        if self.thread.is_alive():
+            return self
         self.thread.start()
         deadline = time.monotonic() + timeout
         while not self.server.started:
