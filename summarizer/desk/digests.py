@@ -66,15 +66,21 @@ def _note(missing: int, rest: str) -> str:
            f"102 KB; every story is in {rest or 'the Markdown and text digests'}."
 
 
-def day_order(briefs: list[Mapping[str, Any]], order: list[str] | None,
-              grouped: bool = False) -> list[Mapping[str, Any]]:
+def day_order(briefs: list[Mapping[str, Any]], order: list[str] | None) -> list[Mapping[str, Any]]:
     """A day's briefs in the editors' order, the briefs it does not name after them (a late run's),
-    each part in the digest's story order (`grouped`: `briefs` are in that order already)."""
-    story = list(briefs) if grouped else [b for s in build_digest(briefs).ordered() for b in s.briefs]
+    each part in the digest's story order."""
+    story = [b for s in build_digest(briefs).ordered() for b in s.briefs]
+    by_id = {b["id"]: b for b in story}
+    return [by_id[i] for i in editors_order([b["id"] for b in story], order)]
+
+
+def editors_order(ids: list[str], order: list[str] | None) -> list[str]:
+    """Ids in the digest's order (`ids`) rearranged by the editors' `order`: those it names in its
+    order, then the others (a late run's) in the digest's."""
     if not order:
-        return story
+        return list(ids)
     place = {brief_id: k for k, brief_id in enumerate(order)}
-    return sorted(story, key=lambda b: (0, place[b["id"]]) if b["id"] in place else (1, 0))
+    return sorted(ids, key=lambda i: (0, place[i]) if i in place else (1, 0))
 
 
 @dataclass(frozen=True)

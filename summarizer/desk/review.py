@@ -17,26 +17,34 @@ ValueError: the page answers it with HTTP 400 (404/409 where `status` says so).
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..store.edits import Change, EditRow, Edits, machine_text, model_of, overlay
+from ..store.edits import Change, EditRow, Edits, machine_text, model_of
 from ..store.edits import text_hash as _hash
-from ..store.outdir import OutputDir, state_path
+from ..store.outdir import JSONL, OutputDir, load_briefs, state_path
 from ..store.state import Store
-from . import daycache
 from .approvals import seen
 from .days import story_day
-from .digests import day_order
+from .digests import briefs_of_day, day_order, editors_order
+from .pages import render_edited
 from .requests import ReviewError, change_rows, parse_day, whole_number
 from .search import index_statements
-from .stories import FILTERS, by_attention, filter_counts, is_text, state_of, story
+from .stories import FILTERS, day_counts, filter_counts, is_text, story, triage
 
 ORDERS = ("digest", "attention")
+# per process, keyed by (briefs.jsonl, day, its mtime and size): a day's briefs, and their digest order
+_DAYS: dict[tuple, list[dict[str, Any]]] = {}
+_ORDERS: dict[tuple, list[str]] = {}
+
+
+def _remember(cache: dict, key: tuple, value: Any, most: int = 8) -> None:
+    if len(cache) >= most:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
 
 
 def default_editor() -> str:
@@ -74,26 +82,50 @@ class Review:
 
     # -- reading ------------------------------------------------------------------------------
     def _briefs(self, day: date | None = None) -> list[dict[str, Any]]:
-        return daycache.briefs(self.folder, day)  # parsed once per version of briefs.jsonl
+        """The folder's briefs (a day's: kept per process until briefs.jsonl changes; never changed)."""
+        key = self._key(day) if day is not None else None
+        if key is not None and key in _DAYS:
+            return _DAYS[key]
+        briefs = list(load_briefs(self.folder))
+        if day is None:
+            return briefs
+        chosen = briefs_of_day(briefs, day)
+        if key is not None:
+            _remember(_DAYS, key, chosen)
+        return chosen
 
-    def _ordered(self, day: date) -> list[Mapping[str, Any]]:
-        """The day's briefs in the editors' order, else the digest's (its grouping computed once)."""
-        story = daycache.story_order(self.folder, day, lambda briefs: day_order(briefs, None))
-        return day_order(story, self.edits.order(day.isoformat()), grouped=True)
+    def _key(self, day: date) -> tuple | None:
+        jsonl = self.folder / JSONL
+        try:
+            stat = jsonl.stat()
+        except OSError:
+            return None
+        return str(jsonl.resolve()), day.isoformat(), stat.st_mtime_ns, stat.st_size
 
     def days(self) -> list[dict[str, Any]]:
         """Every day with briefs, newest first, with its counts (briefs, pending, approved, changed,
-        rejected, edited, stale, attention)."""
+        rejected, edited, stale)."""
         return day_counts(self._briefs(), self.edits.current())
 
     def day(self, day: date | str) -> list[dict[str, Any]]:
         """The day's stories in the editors' order (else the digest's), each as desk.stories shows it."""
         day = parse_day(day)
-        briefs = self._ordered(day)
-        current = self.edits.current(b["id"] for b in briefs)
-        cached = daycache.views(self.folder)
-        return [daycache.view(cached, b, current.get(b["id"], {}), k, functools.partial(story, b, current.get(b["id"], {}), k))
-                for k, b in enumerate(briefs)]
+        briefs = {b["id"]: b for b in self._briefs(day)}
+        ids = self.order(day, briefs)
+        current = self.edits.current(ids)
+        return [story(briefs[i], current.get(i, {}), k) for k, i in enumerate(ids)]
+
+    def order(self, day: date, briefs: Mapping[str, Mapping[str, Any]] | None = None) -> list[str]:
+        """The day's brief ids in the editors' order (else the digest's). The digest's order (same-story
+        grouping: the costly part on a big day) is kept per process until briefs.jsonl changes."""
+        key = self._key(day)
+        ids = _ORDERS.get(key) if key else None
+        if ids is None:
+            chosen = list(briefs.values()) if briefs is not None else self._briefs(day)
+            ids = [b["id"] for b in day_order(chosen, None)]
+            if key is not None:
+                _remember(_ORDERS, key, ids)
+        return editors_order(ids, self.edits.order(day.isoformat()))
 
     def page(self, day: date | str, filter: str = "all", order: str = "digest", offset: Any = 0,
              limit: Any = None) -> dict[str, Any]:
@@ -106,21 +138,35 @@ class Review:
             raise ReviewError(f"order must be digest or attention, not {order!r}")
         offset = whole_number(offset, "offset")
         limit = None if limit in (None, "") else whole_number(limit, "limit", least=1)
-        entries = self.day(day)
-        shown = [e for e in entries if filter in e["categories"]]
-        shown = by_attention(shown) if order == "attention" else shown
+        briefs = {b["id"]: b for b in self._briefs(day)}
+        ids = self.order(day, briefs)
+        current = self.edits.current(ids)
+        triaged = [(k, triage(briefs[i], current.get(i, {}))) for k, i in enumerate(ids)]
+        shown = [(k, t) for k, t in triaged if filter in t["categories"]]
+        if order == "attention":
+            shown.sort(key=lambda kt: -kt[1]["attention"])
+        window = shown[offset:None if limit is None else offset + limit]
         return {"date": day.isoformat(), "filter": filter, "order": order, "offset": offset, "limit": limit,
-                "total": len(shown), "counts": filter_counts(entries),
-                "briefs": shown[offset:None if limit is None else offset + limit]}
+                "total": len(shown), "counts": filter_counts(t for _, t in triaged),
+                "briefs": [story(briefs[t["id"]], current.get(t["id"], {}), k, t) for k, t in window]}
+
+    def counts(self, day: date | str) -> dict[str, int]:
+        """How many of the day's stories each filter shows, and how many were rejected (cheap: for
+        the page to update its counts after an action)."""
+        day = parse_day(day)
+        briefs = {b["id"]: b for b in self._briefs(day)}
+        current = self.edits.current(briefs)
+        return filter_counts(triage(b, current.get(i, {})) for i, b in briefs.items())
 
     def brief(self, brief_id: str) -> dict[str, Any]:
         """One story as the page shows it (its place in its day's order included)."""
         brief = self._load(brief_id)
         day = story_day(brief)
+        fields = self.edits.current([brief_id]).get(brief_id, {})
         if day is not None:
-            position = next((k for k, b in enumerate(self._ordered(day)) if b["id"] == brief_id), None)
-            return story(brief, self.edits.current([brief_id]).get(brief_id, {}), position)
-        return story(brief, self.edits.current([brief_id]).get(brief_id, {}), 0)
+            ids = self.order(day)
+            return story(brief, fields, ids.index(brief_id) if brief_id in ids else None)
+        return story(brief, fields, 0)
 
     story = brief
 
@@ -134,6 +180,24 @@ class Review:
         if not path.is_file():
             raise ReviewError(f"no brief {brief_id!r} in {self.folder}", 404)
         return json.loads(path.read_text(encoding="utf-8"))
+
+    def preview(self, day: date | str) -> dict[str, Any]:
+        """The day's digest as it would go out now, nothing written: {date, empty, reason (why it
+        would not be sent, or None), reviewed (editors decided on a story: only approved ones go),
+        states ({pending, approved, changed, rejected}: the day's stories), stories ([{ids, title,
+        summary}] in digest order, the editors' text), markdown (the Markdown digest)}."""
+        from ..render.html import digest_markdown
+        from .digests import day_digest
+
+        day = parse_day(day)
+        digest, chosen = day_digest(self.outdir, day, self.edits)
+        return {"date": day.isoformat(), "empty": not chosen.briefs,
+                "reason": chosen.empty_reason(day) if not chosen.briefs else None, "reviewed": chosen.reviewed,
+                "states": chosen.states, "stories": [{"ids": [b["id"] for b in story_.briefs],
+                                                      "title": story_.lead["title"].get("en", ""),
+                                                      "summary": story_.lead["summary"].get("en", "")}
+                                                     for story_ in digest.ordered()],
+                "markdown": digest_markdown(digest)}
 
     # -- changing -----------------------------------------------------------------------------
     def change(self, brief_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -167,7 +231,9 @@ class Review:
         day = story_day(brief)
         if day is None:
             return
-        order = [b["id"] for b in self._ordered(day)]
+        order = self.order(day)
+        if brief["id"] not in order:
+            return
         order.remove(brief["id"])
         order.insert(max(0, min(position, len(order))), brief["id"])
         self.edits.add(brief["id"], {f"order:{day.isoformat()}": Change(json.dumps(order))}, author=self.editor)
@@ -183,7 +249,7 @@ class Review:
         row = self.edits.undo(brief_id, _sources(brief), self.editor, also=reindex)
         if row is None:
             raise ReviewError(f"nothing to undo on brief {brief_id}", 409)
-        if is_text(row.field):
+        if is_text(row.field):  # undoing a decision or a move changes no text
             self._render(brief_id)
         return self.brief(brief_id)
 
@@ -221,38 +287,7 @@ class Review:
         render_edited(self.outdir, self.edits, self._load(brief_id))
 
 
-def render_edited(outdir: OutputDir, edits: Edits, brief: Mapping[str, Any]) -> None:
-    """Write a brief's HTML and Markdown pages again with its editors' text (the JSON keeps the
-    machine's: runs write machine fields only)."""
-    from ..render.html import brief_html
-    from ..render.markdown import brief_markdown
-    from ..store.atomic import atomic_write
-    from ..types import brief_from_dict
-
-    shown, edited = overlay(brief, edits.current([brief["id"]]).get(brief["id"], {}))
-    made = brief_from_dict(shown)
-    _, md_path, html_path = outdir.brief_paths(brief["id"])
-    atomic_write(html_path, brief_html(made, edited))
-    atomic_write(md_path, brief_markdown(made, edited))
-
-
 def _sources(brief: Mapping[str, Any]) -> dict[int, str]:
     return {k: s.get("ar", "") for k, s in enumerate(brief.get("sentences") or [])}
 
 
-def day_counts(briefs: list[Mapping[str, Any]], current: Mapping[str, Mapping[str, EditRow]]
-               ) -> list[dict[str, Any]]:
-    """Per day (newest first): briefs, pending, approved, changed (since approval), rejected,
-    edited, stale."""
-    days: dict[str, dict[str, int]] = {}
-    for brief in briefs:
-        day = story_day(brief)
-        counts = days.setdefault(day.isoformat() if day else "undated", {
-            "briefs": 0, "pending": 0, "approved": 0, "changed": 0, "rejected": 0, "edited": 0, "stale": 0})
-        fields = current.get(brief["id"], {})
-        counts["briefs"] += 1
-        counts[state_of(brief, fields)[0]] += 1
-        texts = [(f, r) for f, r in fields.items() if is_text(f) and r.value is not None]
-        counts["edited"] += bool(texts)
-        counts["stale"] += any(r.machine_hash != _hash(machine_text(brief, f)) for f, r in texts)
-    return [{"day": d, **c} for d, c in sorted(days.items(), reverse=True)]

@@ -9,7 +9,7 @@ from ..store.edits import Edits
 from ..store.feedstate import feed_report
 from ..store.outdir import JSONL, load_briefs, state_path
 from ..store.state import Store
-from .review import day_counts
+from .stories import day_counts
 
 
 def folder_status(folder: Path, state: Optional[Path] = None) -> dict[str, Any]:

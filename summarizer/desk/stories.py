@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..store.edits import STATUSES, EditRow, is_field, machine_text, model_of, overlay
+from ..store.edits import STATUSES, EditRow, is_field, machine_text, model_of, overlay, text_hash
 from ..text.diff import word_diff
 from .approvals import changes, machine_changes
 from .days import published_day, story_day
@@ -56,32 +56,43 @@ def state_of(brief: Mapping[str, Any], fields: Mapping[str, EditRow]) -> tuple[s
     return ("changed" if machine_changes(found) else "approved"), found
 
 
-def story(brief: Mapping[str, Any], fields: Mapping[str, EditRow], position: int | None = None) -> dict[str, Any]:
+def triage(brief: Mapping[str, Any], fields: Mapping[str, EditRow]) -> dict[str, Any]:
+    """What filters and orders a story, without its texts: {id, state, approval_changes, flags,
+    edited, stale, attention, categories} (cheap: a big day's counts and order come from these)."""
+    state, since = state_of(brief, fields)
+    flags = story_flags(brief)
+    texts = {f: r for f, r in fields.items() if is_text(f) and r.value is not None}
+    stale = sum(1 for f, r in texts.items() if r.machine_hash != text_hash(machine_text(brief, f)))
+    entry = {"id": brief["id"], "state": state, "approval_changes": since, "flags": flags, "edited": bool(texts),
+             "stale": stale > 0, "attention": attention(flags, state == "changed", stale)}
+    entry["categories"] = categories(entry)
+    return entry
+
+
+def story(brief: Mapping[str, Any], fields: Mapping[str, EditRow], position: int | None = None,
+          triaged: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """One story as the review shows it (the module doc gives its shape)."""
     shown, edited = overlay(brief, fields)
     source = brief.get("source") or {}
     day = story_day(brief)
-    state, since = state_of(brief, fields)
-    flags = story_flags(brief)
-    stale = sum(1 for e in edited.values() if e["stale"])
-    entry = {
+    t = triaged or triage(brief, fields)
+    flags = t["flags"]
+    return {
         "id": brief["id"], "day": day.isoformat() if day else None, "date": day.isoformat() if day else None,
         "published": published_day(brief), "made_at": brief.get("created_at"),
         "title": shown["title"].get("en", ""), "title_ar": shown["title"].get("ar", ""),
         "summary": shown["summary"].get("en", ""), "summary_ar": shown["summary"].get("ar", ""),
         "machine": {"title": machine_text(brief, "title"), "summary": machine_text(brief, "summary")},
         "models": {"title": model_of(brief, "title"), "summary": model_of(brief, "summary")},
-        "status": status_of(fields), "state": state, "position": position,
-        "approval": _approval(fields, since) if status_of(fields) == "approved" else None,
-        "edited": bool(edited), "stale": stale > 0, "edits": {f: _edit(e) for f, e in edited.items()},
+        "status": status_of(fields), "state": t["state"], "position": position,
+        "approval": _approval(fields, t["approval_changes"]) if status_of(fields) == "approved" else None,
+        "edited": bool(edited), "stale": t["stale"], "edits": {f: _edit(e) for f, e in edited.items()},
         "language": brief.get("language"), "site": source.get("site"), "url": source.get("url"),
         "page": f"{brief['id']}.html", "flags": flags,
         "flag_counts": {"check": sum(1 for f in flags if f["check"]), "note": sum(1 for f in flags if not f["check"])},
         "sentences": [_sentence(brief, s, k, edited) for k, s in enumerate(shown.get("sentences") or [])],
-        "attention": attention(flags, state == "changed", stale),
+        "attention": t["attention"], "categories": t["categories"],
     }
-    entry["categories"] = categories(entry)
-    return entry
 
 
 def _approval(fields: Mapping[str, EditRow], since: list[dict[str, Any]]) -> dict[str, Any]:
@@ -136,3 +147,21 @@ def by_attention(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def is_text(field: str) -> bool:
     """A field that holds text (not status or position)."""
     return is_field(field) and field not in ("status", "position")
+
+
+def day_counts(briefs: list[Mapping[str, Any]], current: Mapping[str, Mapping[str, EditRow]]
+               ) -> list[dict[str, Any]]:
+    """Per day (newest first): briefs, pending, approved, changed (since approval), rejected,
+    edited, stale."""
+    days: dict[str, dict[str, int]] = {}
+    for brief in briefs:
+        day = story_day(brief)
+        counts = days.setdefault(day.isoformat() if day else "undated", {
+            "briefs": 0, "pending": 0, "approved": 0, "changed": 0, "rejected": 0, "edited": 0, "stale": 0})
+        fields = current.get(brief["id"], {})
+        counts["briefs"] += 1
+        counts[state_of(brief, fields)[0]] += 1
+        texts = [(f, r) for f, r in fields.items() if is_text(f) and r.value is not None]
+        counts["edited"] += bool(texts)
+        counts["stale"] += any(r.machine_hash != text_hash(machine_text(brief, f)) for f, r in texts)
+    return [{"day": d, **c} for d, c in sorted(days.items(), reverse=True)]

@@ -215,22 +215,8 @@ class ReviewApp:
 
     @guarded
     async def preview(self, request: Request) -> Response:
-        from ..desk.digests import day_digest
-        from ..render.html import story_view
-
         day = _day(request.query_params.get("date"), self.day)
-        review = self._review()
-        try:
-            digest, chosen = day_digest(OutputDir(self.folder), day, review.edits)
-        finally:
-            review.close()
-        stories = []
-        for story in digest.ordered():
-            shown = story_view(story)
-            stories.append({"id": story.lead["id"], "title": shown["title_en"], "summary": shown["summary_en"],
-                            "title_ar": shown["title_ar"], "sources": [s.get("site") for s in shown["sources"]]})
-        return JSONResponse({"date": day.isoformat(), "reviewed": chosen.reviewed, "states": chosen.states,
-                             "stories": stories, "empty": None if stories else chosen.empty_reason(day)})
+        return self._with(lambda r: r.preview(day))
 
     @guarded
     async def digest(self, request: Request) -> Response:

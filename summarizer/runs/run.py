@@ -20,7 +20,7 @@ from typing import Any, BinaryIO, Optional, Protocol
 
 from ..config import load_config
 from ..desk.digests import EmptyDigest, write_day
-from ..desk.review import render_edited
+from ..desk.pages import render_edited
 from ..desk.search import index_statements
 from ..errors import OutputError, SummarizerError
 from ..faults import crash_point

@@ -191,9 +191,8 @@ def overlay(brief: Mapping, fields: Mapping[str, EditRow]) -> tuple[dict, dict[s
     {field: {value, machine, machine_now, model, stale, at, author}} for every text field whose
     current value is an edit. `machine` is the machine text the editor corrected, `machine_now` the
     machine text under the edit now (they differ when the edit is stale: a later run changed it)."""
-    import copy
-
-    shown = copy.deepcopy(dict(brief))
+    shown = dict(brief)  # a new dict for each part an edit replaces; the brief itself is never changed
+    shown["sentences"] = list(brief.get("sentences") or [])
     edited: dict[str, dict] = {}
     for field, row in fields.items():
         if not is_field(field) or row.value is None:

@@ -84,7 +84,10 @@ def test_digest_date_is_honoured_with_out(tiny_models, tmp_path):
     out = tmp_path / "out"
     assert cli("run", str(tmp_path / "in"), "--out", str(out), "--models", str(tiny_models)).returncode == 0
     other_day = cli("digest", str(out), "--date", "2001-01-01", "--out", str(tmp_path / "old.md"))
-    assert other_day.returncode == 0 and "0 stories from 0 briefs" in other_day.stderr
+    assert other_day.returncode == 3 and "no stories made on 2001-01-01" in other_day.stderr  # no empty newsletter
+    assert not (tmp_path / "old.md").exists()
+    forced = cli("digest", str(out), "--date", "2001-01-01", "--out", str(tmp_path / "old.md"), "--allow-empty")
+    assert forced.returncode == 0 and "0 stories from 0 briefs" in forced.stderr
     assert "2001-01-01" in (tmp_path / "old.md").read_text(encoding="utf-8")
     everything = cli("digest", str(out), "--all", "--out", str(tmp_path / "all.md"))
     assert everything.returncode == 0 and "1 stories from 1 briefs" in everything.stderr

@@ -210,7 +210,7 @@ def test_the_digest_preview_shows_what_would_go_out_and_writes_nothing(api, fold
     assert not list(folder.glob("digest*"))  # a preview writes nothing
     api("PATCH", f"/api/briefs/{b}", {"status": "rejected"})
     preview = api("GET", "/api/digest")[1]
-    assert preview["stories"] == [] and "no approved stories" in preview["empty"]
+    assert preview["stories"] == [] and preview["empty"] and "no approved stories" in preview["reason"]
     status, data = api("POST", "/api/digest", {})
     assert status == 409 and "no digest written" in data["error"] and not list(folder.glob("digest*"))
 

@@ -266,11 +266,11 @@ async function previewDigest() {
         ? `Key: only approved stories, as they read now, in your order, with your text. Left out: ${s.pending || 0} pending, `
           + `${s.rejected || 0} left out, ${s.changed || 0} changed since approval (approve them again to send them).`
         : "Key: nothing decided yet this day, so every story goes out (approve or leave out a story to choose)." }));
-    if (data.empty) box.append(R.el("p", { class: "bad", text: "Nothing would go out: " + data.empty + "." }));
+    if (data.empty) box.append(R.el("p", { class: "bad", text: "Nothing would go out: " + data.reason + "." }));
     const list = R.el("ol", { class: "preview-list" });
     for (const story of data.stories) {
-      list.append(R.el("li", {}, R.el("strong", { text: story.title || story.title_ar }), " ",
-                       R.el("span", { class: "sites", text: story.sources.filter(Boolean).join(", ") }),
+      list.append(R.el("li", { "data-ids": story.ids.join(" ") }, R.el("strong", { text: story.title }),
+                       story.ids.length > 1 ? R.el("span", { class: "sites", text: ` (${story.ids.length} outlets)` }) : null,
                        R.el("p", { text: story.summary })));
     }
     box.append(list, R.el("button", { type: "button", text: "Close the preview", on: { click: () => { box.hidden = true; } } }));
