@@ -83,24 +83,22 @@ class Review:
     # -- reading ------------------------------------------------------------------------------
     def _briefs(self, day: date | None = None) -> list[dict[str, Any]]:
         """The folder's briefs (a day's: kept per process until briefs.jsonl changes; never changed)."""
-        key = self._key(day) if day is not None else None
+        key = self._key(day)  # every day's (None) is kept too: the page asks for the days' counts
         if key is not None and key in _DAYS:
             return _DAYS[key]
         briefs = list(load_briefs(self.folder))
-        if day is None:
-            return briefs
-        chosen = briefs_of_day(briefs, day)
+        chosen = briefs_of_day(briefs, day) if day is not None else briefs
         if key is not None:
             _remember(_DAYS, key, chosen)
         return chosen
 
-    def _key(self, day: date) -> tuple | None:
+    def _key(self, day: date | None) -> tuple | None:
         jsonl = self.folder / JSONL
         try:
             stat = jsonl.stat()
         except OSError:
             return None
-        return str(jsonl.resolve()), day.isoformat(), stat.st_mtime_ns, stat.st_size
+        return str(jsonl.resolve()), day.isoformat() if day else None, stat.st_mtime_ns, stat.st_size
 
     def days(self) -> list[dict[str, Any]]:
         """Every day with briefs, newest first, with its counts (briefs, pending, approved, changed,

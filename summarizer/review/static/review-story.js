@@ -69,9 +69,19 @@ function confidence(s) {
                       text: `${words} ${p}%` });
 }
 
+// Fields sized to their text, in one pass per frame: every height reset, then every height read (one
+// layout), then set; a field inside a closed panel waits until the panel opens.
+const toFit = new Set();
 function fitHeight(area) {
-  area.style.height = "auto";
-  area.style.height = (area.scrollHeight + 2) + "px";
+  toFit.add(area);
+  if (toFit.size > 1) return;
+  requestAnimationFrame(() => {
+    const areas = [...toFit].filter((a) => a.isConnected && !a.closest("details:not([open])"));
+    toFit.clear();
+    areas.forEach((a) => { a.style.height = "auto"; });
+    const heights = areas.map((a) => a.scrollHeight);
+    areas.forEach((a, k) => { a.style.height = (heights[k] + 2) + "px"; });
+  });
 }
 R.fitHeight = fitHeight;
 
@@ -94,7 +104,7 @@ R.field = function field(brief, key, value, label, options) {
   };
   input.addEventListener("input", () => { if (multiline) fitHeight(input); mark(); });
   input.addEventListener("keydown", (event) => R.fieldKey(event, brief, key, input, value, multiline));
-  if (multiline) requestAnimationFrame(() => fitHeight(input));
+  if (multiline) fitHeight(input);
   const save = el("button", { type: "button", class: "save", text: "Save", on: { click: () => R.saveField(brief, key, input) } });
   const drop = el("button", { type: "button", class: "discard", text: "Discard",
                               on: { click: () => { input.value = value || ""; mark(); if (multiline) fitHeight(input); input.focus(); } } });
@@ -109,7 +119,9 @@ function sentenceRows(brief) {
   const flagged = (brief.sentences || []).filter((s) => (s.flags || []).length).length;
   const box = el("details", { class: "sentences", open },
     el("summary", { text: `Sentences (${brief.sentences.length}${flagged ? `, ${flagged} flagged` : ""})` }));
-  box.addEventListener("toggle", () => { if (box.open) R.openPanels.add(brief.id); else R.openPanels.delete(brief.id); });
+  box.addEventListener("toggle", () => {
+    if (box.open) { R.openPanels.add(brief.id); box.querySelectorAll("textarea").forEach(fitHeight); } else R.openPanels.delete(brief.id);
+  });
   const lang = brief.language || "ar";
   for (const [k, s] of (brief.sentences || []).entries()) {
     const flags = (s.flags || []).map((f) => R.flagBadge(f));
