@@ -3,6 +3,7 @@
     python benchmarks/review_bench.py                  # 2,000 stories (generating them: about a minute)
     python benchmarks/review_bench.py --stories 300    # a quick look
     python benchmarks/review_bench.py --folder /tmp/day --keep   # reuse a generated folder
+    python benchmarks/review_bench.py --screenshots docs         # docs/review.png and review-400.png
 
 The day is written through the store (OutputDir.write_brief, the state database), no models:
 each brief is a real Arabic-English article of the parallel corpus in ../shared/real/parallel
@@ -155,6 +156,38 @@ def page_figures(server, rounds: int) -> dict[str, float]:
             "repaint_p95_ms": round(statistics.quantiles(repaints, n=20)[18], 1), "repaints": rounds}
 
 
+def screenshots(folder: Path, out: Path) -> None:
+    """The page at 1280 and 400 px (docs/review.png, docs/review-400.png): a story with an edited
+    summary, its sentences open, one sentence typed and not saved, a flag's note on focus."""
+    from playwright.sync_api import sync_playwright
+
+    from summarizer.review.server import ReviewServer
+
+    with ReviewServer(folder) as server, sync_playwright() as p:
+        ids = [b["id"] for b in request(server, "GET", "/api/briefs?limit=3")[1]["briefs"]]
+        first = request(server, "GET", f"/api/briefs/{ids[0]}")[1]
+        if not first["edited"]:
+            words = first["summary"].split()
+            request(server, "PATCH", f"/api/briefs/{ids[0]}", {"summary": " ".join(["In", "short:"] + words[2:])})
+            request(server, "PATCH", f"/api/briefs/{ids[1]}", {"status": "approved"})
+            request(server, "PATCH", f"/api/briefs/{ids[2]}", {"status": "rejected"})
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for width, height, name in ((1280, 1000, "review.png"), (400, 900, "review-400.png")):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(server.url)
+            page.wait_for_selector("body.ready article.story")
+            page.locator("#advance").uncheck()
+            story = page.locator(f"#story-{ids[0]}")
+            story.locator("details.sentences summary").click()
+            story.locator("textarea.sentence").nth(1).click()
+            page.keyboard.press("Control+End")
+            page.keyboard.type(" (edited, not yet saved)")
+            story.locator(".flag").first.focus()
+            page.screenshot(path=str(out / name))
+            page.close()
+        browser.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=2000)
@@ -162,8 +195,17 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, help="where the day is generated (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the folder")
     parser.add_argument("--no-page", action="store_true", help="server figures only")
+    parser.add_argument("--screenshots", type=Path, metavar="DIR",
+                        help="only write the page's screenshots (1280 and 400 px) into DIR, from a day of 60 stories")
     args = parser.parse_args()
     from summarizer.review.server import ReviewServer
+
+    if args.screenshots:
+        folder = args.folder or Path(tempfile.mkdtemp(prefix="review-shots-")) / "out"
+        if not (folder / "briefs.jsonl").is_file():
+            make_day(folder, 60)
+        screenshots(folder, args.screenshots)
+        return
 
     folder = args.folder or Path(tempfile.mkdtemp(prefix="review-bench-")) / "out"
     generated = 0.0

@@ -229,7 +229,7 @@ async function searchBriefs(event) {
       const day = hit.day || hit.date;
       const go = R.el("button", { type: "button", class: "open-hit", "data-id": hit.id,
                                   text: day ? "open " + day : "undated", on: { click: () => openStory(day, hit.id) } });
-      const which = hit.field_source === "editor" || hit.edited ? R.el("span", { class: "badge edited", text: "editor's text" }) : null;
+      const which = hit.by === "editor" ? R.el("span", { class: "badge edited", text: "matched the editor's text" }) : null;
       box.append(R.el("div", { class: "hit" }, go, R.el("strong", { text: " " + (hit.title || hit.title_ar) }), " ", which,
                       hit.published ? R.el("span", { class: "published", text: " published " + hit.published }) : null, snippet));
     }
