@@ -202,9 +202,13 @@ def main() -> None:
 
     if args.screenshots:
         folder = args.folder or Path(tempfile.mkdtemp(prefix="review-shots-")) / "out"
-        if not (folder / "briefs.jsonl").is_file():
-            make_day(folder, 60)
-        screenshots(folder, args.screenshots)
+        try:
+            if not (folder / "briefs.jsonl").is_file():
+                make_day(folder, 60)
+            screenshots(folder, args.screenshots)
+        finally:
+            if not args.keep:
+                shutil.rmtree(folder.parent if not args.folder else folder, ignore_errors=True)
         return
 
     folder = args.folder or Path(tempfile.mkdtemp(prefix="review-bench-")) / "out"
