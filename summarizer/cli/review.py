@@ -16,13 +16,15 @@ from .common import err, fail
 def review(
     folder: Path = typer.Argument(..., help="Output folder of a run."),
     day: Optional[str] = typer.Option(None, "--date", help="The day to open (YYYY-MM-DD; default: the newest)."),
-    port: int = typer.Option(0, "--port", min=0, max=65535, help="Port on 127.0.0.1 (default: a free one)."),
+    port: Optional[int] = typer.Option(None, "--port", min=0, max=65535,
+                                       help="Port on 127.0.0.1 (default: the folder's own, kept in DIR/.review-key; "
+                                            "0: a free one)."),
     no_browser: bool = typer.Option(False, "--no-browser", help="Print the URL only; do not open a browser."),
     state: Optional[Path] = typer.Option(None, "--state", help="State database (default: DIR/state.sqlite)."),
     editor: Optional[str] = typer.Option(None, "--editor", help="Your name, recorded on every change you make "
                                          "(default: the OS user)."),
 ) -> None:
-    """Serve the review page of DIR on 127.0.0.1, with a one-time token; Ctrl+C stops it."""
+    """Serve the review page of DIR on 127.0.0.1; prints a link that opens a session once; Ctrl+C stops it."""
     from ..review.server import ReviewServer
 
     try:
@@ -42,11 +44,12 @@ def review(
         raise fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
     server.start()
     print(f"review: {server.url}", flush=True)
-    err.print("open that URL (it holds this session's token); Ctrl+C stops the server", markup=False)
+    err.print(f"that link opens a session once; later, {server.base}/ asks for the key in "
+              f"{Path(folder) / '.review-key'}; Ctrl+C stops the server", markup=False)
     if not no_browser:
         import webbrowser
 
-        webbrowser.open(server.url)
+        webbrowser.open(server.launch_file().as_uri())  # a 0600 file: no command line holds a code
     try:
         while server.thread.is_alive():
             time.sleep(0.5)

@@ -83,24 +83,22 @@ class Review:
     # -- reading ------------------------------------------------------------------------------
     def _briefs(self, day: date | None = None) -> list[dict[str, Any]]:
         """The folder's briefs (a day's: kept per process until briefs.jsonl changes; never changed)."""
-        key = self._key(day) if day is not None else None
+        key = self._key(day)  # every day's (None) is kept too: the page asks for the days' counts
         if key is not None and key in _DAYS:
             return _DAYS[key]
         briefs = list(load_briefs(self.folder))
-        if day is None:
-            return briefs
-        chosen = briefs_of_day(briefs, day)
+        chosen = briefs_of_day(briefs, day) if day is not None else briefs
         if key is not None:
             _remember(_DAYS, key, chosen)
         return chosen
 
-    def _key(self, day: date) -> tuple | None:
+    def _key(self, day: date | None) -> tuple | None:
         jsonl = self.folder / JSONL
         try:
             stat = jsonl.stat()
         except OSError:
             return None
-        return str(jsonl.resolve()), day.isoformat(), stat.st_mtime_ns, stat.st_size
+        return str(jsonl.resolve()), day.isoformat() if day else None, stat.st_mtime_ns, stat.st_size
 
     def days(self) -> list[dict[str, Any]]:
         """Every day with briefs, newest first, with its counts (briefs, pending, approved, changed,
@@ -218,11 +216,13 @@ class Review:
                                    for f, c in rows.items()}}
             if rows.get("status", Change(None)).value == "approved":
                 rows["status"] = rows["status"]._replace(seen=seen(brief, after))
+            texts = any(is_text(f) for f in rows)  # a decision alone changes no text: no index, no pages
             self.edits.add(brief_id, rows, _sources(brief), self.editor,
-                           also=index_statements(brief, after))
+                           also=index_statements(brief, after) if texts else ())
         if "position" in changes:
             self._move(brief, changes["position"])
-        self._render(brief_id)
+        if any(is_text(f) for f in rows):
+            self._render(brief_id)
         return self.brief(brief_id)
 
     def _move(self, brief: Mapping[str, Any], position: int) -> None:
@@ -242,11 +242,13 @@ class Review:
         current = self.edits.current([brief_id]).get(brief_id, {})
 
         def reindex(row: EditRow) -> list:
-            return index_statements(brief, {**current, row.field: row})
+            return index_statements(brief, {**current, row.field: row}) if is_text(row.field) else []
 
-        if self.edits.undo(brief_id, _sources(brief), self.editor, also=reindex) is None:
+        row = self.edits.undo(brief_id, _sources(brief), self.editor, also=reindex)
+        if row is None:
             raise ReviewError(f"nothing to undo on brief {brief_id}", 409)
-        self._render(brief_id)
+        if is_text(row.field):  # undoing a decision or a move changes no text
+            self._render(brief_id)
         return self.brief(brief_id)
 
     def edited_texts(self, since: date | None = None) -> list[dict[str, Any]]:

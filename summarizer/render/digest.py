@@ -114,14 +114,24 @@ def _site_of(brief: Mapping[str, Any]) -> str:
 
 def merge_stories(briefs: Iterable[Mapping[str, Any]]) -> list[Story]:
     """Cluster briefs that tell the same story (greedy, in order: a brief joins the first story
-    whose lead brief tells the same story)."""
+    whose lead brief tells the same story).
+
+    Two briefs can only tell the same story when their source sides share a word (same_story needs
+    a source overlap of at least SAME_STORY_SOURCE > 0), so a brief is compared only with the leads
+    that share one (an index of the leads' source words): the same first match as comparing with
+    every lead, in about linear time on a busy day instead of quadratic."""
     stories: list[tuple[Story, _Features]] = []
+    leads_by_word: dict[str, list[int]] = {}
     for brief in briefs:
         features = _features(brief)
-        match = next((story for story, lead in stories if same_story(story.lead, brief, lead, features)), None)
+        candidates = sorted({k for word in features.source for k in leads_by_word.get(word, ())})
+        match = next((stories[k][0] for k in candidates
+                      if same_story(stories[k][0].lead, brief, stories[k][1], features)), None)
         if match is not None:
             match.briefs.append(brief)
         else:
+            for word in features.source:
+                leads_by_word.setdefault(word, []).append(len(stories))
             stories.append((Story([brief]), features))
     return [story for story, _ in stories]
 

@@ -83,11 +83,14 @@ class Edits:
 
     def current(self, brief_ids: Iterable[str] | None = None) -> dict[str, dict[str, EditRow]]:
         """The latest row of every edited field, per brief (all briefs when `brief_ids` is None)."""
-        sql = (f"SELECT {', '.join('e.' + c for c in COLUMNS.split(', '))} FROM edits e JOIN "
-               "(SELECT brief_id, field, max(seq) AS seq FROM edits GROUP BY brief_id, field) last ON last.seq = e.seq")
-        out: dict[str, dict[str, EditRow]] = {}
         wanted = None if brief_ids is None else set(brief_ids)
-        for row in map(EditRow._make, self.store.query(sql)):
+        few = wanted is not None and len(wanted) <= 200  # one story's or a page's: ask for those alone
+        where = f" WHERE brief_id IN ({', '.join('?' * len(wanted))})" if few else ""
+        sql = (f"SELECT {', '.join('e.' + c for c in COLUMNS.split(', '))} FROM edits e JOIN "
+               f"(SELECT brief_id, field, max(seq) AS seq FROM edits{where} GROUP BY brief_id, field) last "
+               "ON last.seq = e.seq")
+        out: dict[str, dict[str, EditRow]] = {}
+        for row in map(EditRow._make, self.store.query(sql, tuple(wanted) if few else ())):
             if wanted is None or row.brief_id in wanted:
                 out.setdefault(row.brief_id, {})[row.field] = row
         return out

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from tests.helpers import cli, write
 from tests.review.conftest import SHARED_SENTENCE, articles
 
@@ -151,3 +153,82 @@ def test_a_late_run_adds_pending_stories_after_an_approved_selection(reviewed_so
     assert [x["id"] for x in day[:3]] == [c, a, b] and day[3]["status"] == "pending"  # after, never inside
     md = (folder / "digest.md").read_text(encoding="utf-8")
     assert "2 stories from 2 articles" in md  # the run's digest: still only what was approved
+
+
+def test_bad_requests_are_one_line_400s_never_a_500_or_a_traceback(api, server, capfd):
+    import http.client
+
+    brief = _day(api)[0]["id"]
+    for method, path, body, words in (
+            ("PATCH", f"/api/briefs/{brief}", {"sentences": [1, 2]}, "sentences must be an object"),
+            ("PATCH", f"/api/briefs/{brief}", {"sentences": 5}, "sentences must be an object"),
+            ("PATCH", f"/api/briefs/{brief}", [1], "send a JSON object"),
+            ("PATCH", f"/api/briefs/{brief}", {"title": 5}, "title must be"),
+            ("POST", "/api/digest", {"date": 5}, "date must be"),
+            ("POST", "/api/digest", {"date": "not-a-date"}, "date must be YYYY-MM-DD"),
+            ("GET", "/api/search?q=port&limit=abc", None, "limit must be a whole number"),
+            ("GET", "/api/briefs?date=not-a-date", None, "date must be YYYY-MM-DD"),
+            ("GET", "/api/briefs?limit=abc", None, "limit must be a whole number"),
+            ("GET", "/api/briefs?filter=nope", None, "filter must be one of"),
+            ("GET", "/api/digest?date=2020-13-45", None, "date must be YYYY-MM-DD")):
+        status, data = api(method, path, body)
+        assert status == 400 and words in data["error"] and "\n" not in data["error"], (path, body, data)
+        assert "invalid literal" not in data["error"]  # never Python's own message
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    conn.request("PATCH", f"/api/briefs/{brief}", body=b"{not json", headers={"Authorization": f"Bearer {server.token}"})
+    response = conn.getresponse()
+    assert response.status == 400 and "not JSON" in json.loads(response.read())["error"]
+    conn.request("GET", "/?date=not-a-date", headers={"Authorization": f"Bearer {server.token}"})
+    response = conn.getresponse()
+    page = response.read().decode()
+    assert response.status == 400 and response.getheader("content-type").startswith("text/html")
+    assert "date must be YYYY-MM-DD" in page and "Traceback" not in page
+    conn.close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_an_action_answers_with_that_story_and_the_day_comes_in_pages(api):
+    a, b, c = (x["id"] for x in _day(api))
+    approved = api("PATCH", f"/api/briefs/{b}", {"status": "approved"})[1]
+    assert approved["id"] == b and approved["state"] == "approved" and approved["position"] == 1
+    status, page = api("GET", "/api/briefs?limit=1&offset=1")
+    assert status == 200 and page["total"] == 3 and [x["id"] for x in page["briefs"]] == [b]
+    assert page["counts"]["approved"] == 1 and page["counts"]["pending"] == 2
+    assert [x["id"] for x in api("GET", f"/api/briefs?limit=2&story={c}")[1]["briefs"]] == [c]  # the page holding it
+    assert [x["id"] for x in api("GET", "/api/briefs?filter=approved")[1]["briefs"]] == [b]
+
+
+def test_the_digest_preview_shows_what_would_go_out_and_writes_nothing(api, folder):
+    a, b, c = (x["id"] for x in _day(api))
+    status, preview = api("GET", "/api/digest")
+    assert status == 200 and not preview["reviewed"] and len(preview["stories"]) == 3  # nothing decided: all
+    api("PATCH", f"/api/briefs/{b}", {"status": "approved", "title": "Heavy rain closes roads"})
+    api("PATCH", f"/api/briefs/{c}", {"status": "rejected"})
+    preview = api("GET", "/api/digest")[1]
+    assert preview["reviewed"] and [s["title"] for s in preview["stories"]] == ["Heavy rain closes roads"]
+    assert preview["states"] == {"pending": 1, "approved": 1, "changed": 0, "rejected": 1}
+    assert not list(folder.glob("digest*"))  # a preview writes nothing
+    api("PATCH", f"/api/briefs/{b}", {"status": "rejected"})
+    preview = api("GET", "/api/digest")[1]
+    assert preview["stories"] == [] and preview["empty"] and "no approved stories" in preview["reason"]
+    status, data = api("POST", "/api/digest", {})
+    assert status == 409 and "no digest written" in data["error"] and not list(folder.glob("digest*"))
+
+
+def test_the_brief_page_is_served_with_its_own_policy(api, server):
+    import urllib.error
+    import urllib.request
+
+    first = _day(api)[0]
+    brief = first["id"]
+    request = urllib.request.Request(f"{server.base}/briefs/{brief}.html", headers={"Authorization": f"Bearer {server.token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        csp = response.headers["content-security-policy"]
+        assert response.status == 200 and first["title_ar"] in response.read().decode()
+    assert "script-src" not in csp and "default-src 'none'" in csp  # inline CSS, never a script
+    assert response.headers["referrer-policy"] == "no-referrer"
+    missing = urllib.request.Request(f"{server.base}/briefs/ffffffffffffffff.html",
+                                     headers={"Authorization": f"Bearer {server.token}"})
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(missing, timeout=30)
+    assert error.value.code == 404

@@ -1,20 +1,19 @@
-// The review page: the day's stories from /api/briefs, each change sent to /api/briefs/{id}.
-// Everything from the briefs goes into the page as text (textContent), never as markup.
+// The review page: the day's stories from /api/briefs, a page of them at a time; each change sent to
+// /api/briefs/{id}, whose answer (the story as now) repaints that story only: open panels, focus
+// and drafts kept. Filters and the order by attention work on the day in memory.
 "use strict";
+(() => {  // one scope per file: the files share window.Review only
 
-const state = { day: document.body.dataset.day, briefs: [], current: 0 };
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "text") node.textContent = value;
-    else if (key === "on") for (const [ev, fn] of Object.entries(value)) node.addEventListener(ev, fn);
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
+const R = window.Review;
+const LIMIT = 50;
+const params = new URLSearchParams(location.search);
+R.state = window.reviewState = { day: document.body.dataset.day, briefs: [], days: [], currentId: params.get("story"),
+                                  filter: "all", order: "digest", offset: 0, total: 0, counts: {} };
+R.drafts = new Map();
+R.openPanels = new Set();
+const state = R.state;
+const FILTER_WORDS = { all: "all", attention: "needs attention", pending: "pending", approved: "approved", rejected: "left out",
+                       edited: "edited", stale: "stale", changed: "changed since approval" };
 
 async function api(path, options) {
   const response = await fetch(path, Object.assign({ headers: { "Content-Type": "application/json" },
@@ -29,150 +28,189 @@ function say(text, bad) {
   message.textContent = text;
   message.classList.toggle("bad", !!bad);
 }
+R.say = say;
 
-async function loadDays() {
-  const data = await api("/api/days");
+R.showDrafts = function showDrafts() {
+  const n = R.drafts.size;
+  document.getElementById("drafts").textContent = n ? `${n} unsaved ${n === 1 ? "text" : "texts"}` : "";
+};
+
+function dayCounts() {
+  const c = state.counts;
+  return { briefs: c.all || 0, pending: c.pending || 0, approved: c.approved || 0, rejected: c.rejected || 0, changed: c.changed || 0 };
+}
+
+function paintDays() {
   const select = document.getElementById("day");
   select.replaceChildren();
-  const days = data.days.map((d) => d.day);
+  const days = state.days.map((d) => d.day);
   if (!days.includes(state.day)) days.unshift(state.day);
   for (const day of days) {
-    const info = data.days.find((d) => d.day === day);
-    const label = info ? `${day} (${info.briefs}: ${info.approved} approved, ${info.rejected} left out)` : day;
-    select.append(el("option", { value: day, text: label, selected: day === state.day }));
+    const info = day === state.day ? dayCounts() : state.days.find((d) => d.day === day);
+    const label = info ? `${day} (${info.briefs}: ${info.approved} approved, ${info.rejected} left out, ${info.pending} pending`
+      + `${info.changed ? `, ${info.changed} changed since approval` : ""})` : day;
+    select.append(R.el("option", { value: day, text: label, selected: day === state.day }));
   }
 }
 
-async function loadDay(keepFocus) {
-  const data = await api("/api/briefs?date=" + encodeURIComponent(state.day));
-  state.briefs = data.briefs;
-  render(keepFocus);
-}
-
-function counts() {
-  const c = { pending: 0, approved: 0, rejected: 0 };
-  for (const b of state.briefs) c[b.status] += 1;
-  document.getElementById("counts").textContent =
-    `${state.briefs.length} stories: ${c.approved} approved, ${c.rejected} left out, ${c.pending} pending`;
-}
-
-function diffView(ops) {
-  const box = el("p", { class: "diff", "aria-label": "What was changed" });
-  for (const op of ops) box.append(el(op.op === "insert" ? "ins" : op.op === "delete" ? "del" : "span", { text: op.text }));
-  return box;
-}
-
-function editor(brief, field, value, label, multiline) {
-  const input = el(multiline ? "textarea" : "input", { class: "edit " + field, "aria-label": label, dir: "auto",
-                                                      lang: "en", "data-field": field });
-  input.value = value || "";
-  let saved = (value || "").trim();  // what the server has: a save sends only a real change, once
-  const save = async () => {
-    const text = input.value.trim();
-    if (text === saved || !text) return;
-    saved = text;
-    await change(brief.id, { [field]: text });
-  };
-  input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey || !multiline)) { event.preventDefault(); save(); }
-    if (event.key === "Escape") { input.value = saved; input.blur(); }
-  });
-  input.addEventListener("change", save);
-  return input;
-}
-
-function sentenceRows(brief) {
-  const box = el("details", { class: "sentences" }, el("summary", { text: `Sentences (${brief.sentences.length})` }));
-  for (const s of brief.sentences) {
-    const input = el("input", { class: "edit sentence", lang: "en", dir: "auto", "aria-label": `Translation of sentence ${s.i}` });
-    input.value = s.en || "";
-    let saved = (s.en || "").trim();
-    input.addEventListener("change", () => {
-      const text = input.value.trim();
-      if (text && text !== saved) { saved = text; change(brief.id, { sentences: { [s.i]: text } }); }
-    });
-    input.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); input.blur(); } });
-    box.append(el("div", { class: "pair" + (s.edited ? " edited" : "") },
-      el("div", { class: "en-col" }, input),
-      el("div", { class: "ar-col", lang: brief.language || "ar", dir: "rtl", text: s.ar })));
+function paintCounts() {
+  const c = dayCounts();
+  document.getElementById("counts").textContent = `${c.briefs} stories: ${c.approved} approved, ${c.rejected} left out, `
+    + `${c.pending} pending${c.changed ? `, ${c.changed} changed since approval` : ""}`;
+  for (const option of document.getElementById("filter").options) {
+    option.textContent = `${FILTER_WORDS[option.value]} (${state.counts[option.value] || 0})`;
   }
-  return box;
+  paintDays();
 }
 
-function story(brief, index) {
-  const rtl = ["ar", "fa", "ur", "ps", "ku", "ckb", "sd", "ug", "he", "yi"].includes(brief.language || "ar");
-  const buttons = el("div", { class: "buttons" },
-    el("button", { type: "button", class: "approve", text: "Approve (a)", on: { click: () => setStatus(brief, "approved") } }),
-    el("button", { type: "button", class: "reject", text: "Leave out (x)", on: { click: () => setStatus(brief, "rejected") } }),
-    el("button", { type: "button", class: "up", text: "↑", "aria-label": "Move up", on: { click: () => move(brief, -1) } }),
-    el("button", { type: "button", class: "down", text: "↓", "aria-label": "Move down", on: { click: () => move(brief, 1) } }),
-    el("button", { type: "button", class: "undo", text: "Undo (u)", on: { click: () => undo(brief) } }));
-  const badges = el("span", { class: "badges" },
-    el("span", { class: "status " + brief.status, text: brief.status }),
-    brief.edited ? el("span", { class: "badge edited", text: "edited" }) : null,
-    brief.stale ? el("span", { class: "badge stale", title: "a later run changed the machine text under this edit",
-                               text: "stale: the machine text changed" }) : null,
-    brief.state === "changed" ? el("span", { class: "badge stale", text: "changed since approval" }) : null,
-    ...brief.flags.map((f) => el("span", { class: "badge flag", title: f.meaning + ". What to do: " + f.action,
-                                           text: f.label + (f.count > 1 ? " ×" + f.count : "") })));
-  const english = el("div", { class: "en-col", lang: "en", dir: "ltr" },
-    editor(brief, "title", brief.title, "English title", false),
-    editor(brief, "summary", brief.summary, "English summary", true));
-  for (const field of ["title", "summary"]) {
-    const edit = brief.edits[field];
-    if (edit) english.append(el("div", { class: "edit-note" }, el("span", { text: `${field}: the editor's text against the machine's` }),
-                                diffView(edit.diff)));
-  }
-  const arabic = el("div", { class: "ar-col", lang: brief.language || "ar", dir: rtl ? "rtl" : "ltr" },
-    el("h3", { class: "title-ar", text: brief.title_ar }),
-    brief.summary_ar && brief.summary_ar !== brief.title_ar ? el("p", { class: "summary-ar", text: brief.summary_ar }) : null);
-  const source = el("p", { class: "source", text: [brief.site, brief.published, brief.url].filter(Boolean).join(" · ") });
-  return el("article", { class: "story " + brief.status, id: "story-" + brief.id, "data-id": brief.id, tabindex: "0",
-                         "aria-label": `Story ${index + 1}: ${brief.title}` },
-    el("header", {}, el("span", { class: "position", text: String(index + 1) }), badges, buttons),
-    el("div", { class: "cols" }, english, arabic), source, sentenceRows(brief));
+// A story's decision or edit moves it between filters: the counts follow from its old and new categories.
+function recount(old, entry) {
+  const cats = (b) => new Set([...(b.categories || []), ...(b.state === "rejected" ? ["rejected"] : [])]);
+  for (const c of cats(old)) state.counts[c] = (state.counts[c] || 0) - 1;
+  for (const c of cats(entry)) state.counts[c] = (state.counts[c] || 0) + 1;
 }
 
-function render(keepFocus) {
+function render(focus) {
   const main = document.getElementById("stories");
-  main.replaceChildren(...state.briefs.map(story));
-  counts();
-  if (!state.briefs.length) main.append(el("p", { class: "empty", text: "No stories this day." }));
-  state.current = Math.min(state.current, Math.max(0, state.briefs.length - 1));
-  if (keepFocus !== false) focusStory(state.current);
+  main.replaceChildren(...state.briefs.map((b) => R.story(b, b.position)));
+  if (!state.briefs.length) main.append(R.el("p", { class: "empty", text: state.counts.all ? "No story matches this filter." : "No stories this day." }));
+  document.getElementById("pager").hidden = state.total <= LIMIT && state.offset === 0;
+  document.getElementById("page-info").textContent =
+    `stories ${state.briefs.length ? state.offset + 1 : 0}–${state.offset + state.briefs.length} of ${state.total}`;
+  document.getElementById("prev").disabled = state.offset === 0;
+  document.getElementById("next").disabled = state.offset + LIMIT >= state.total;
+  paintCounts();
+  if (focus) {
+    const id = state.briefs.some((b) => b.id === state.currentId) ? state.currentId : state.briefs[0] && state.briefs[0].id;
+    focusStory(id === undefined ? null : id);
+  }
 }
 
-function focusStory(k) {
-  const nodes = document.querySelectorAll("article.story");
-  if (!nodes.length) return;
-  state.current = Math.max(0, Math.min(k, nodes.length - 1));
-  nodes.forEach((n, i) => n.classList.toggle("current", i === state.current));
-  nodes[state.current].focus({ preventScroll: false });
+function storyNodes() { return [...document.querySelectorAll("article.story")]; }
+
+function focusStory(id) {
+  const node = id && document.getElementById("story-" + id);
+  if (!node) return;
+  state.currentId = id;
+  storyNodes().forEach((n) => n.classList.toggle("current", n === node));
+  node.focus({ preventScroll: true });
+  node.scrollIntoView({ block: "nearest" });
 }
 
-async function change(id, body) {
+async function step(delta) {
+  const at = state.briefs.findIndex((b) => b.id === state.currentId);
+  const to = (at < 0 ? 0 : at) + delta;
+  if (to >= 0 && to < state.briefs.length) { focusStory(state.briefs[to].id); return; }
+  if (to < 0 && state.offset > 0) { state.currentId = null; await loadDay({ offset: Math.max(0, state.offset - LIMIT), last: true }); }
+  else if (to >= state.briefs.length && state.offset + LIMIT < state.total) { state.currentId = null; await loadDay({ offset: state.offset + LIMIT }); }
+}
+
+// The answer to an action is the story as now: it replaces that story alone (and its place, when it moved).
+function replace(entry, advance) {
+  const old = state.briefs.findIndex((b) => b.id === entry.id);
+  if (old < 0) return;
+  const before = state.briefs[old];
+  recount(before, entry);
+  state.briefs[old] = entry;
+  if (before.position !== entry.position) {  // moved: this page of the day's order, again
+    state.currentId = entry.id;
+    loadDay({ story: entry.id });
+    return;
+  }
+  const node = document.getElementById("story-" + entry.id);
+  if (node) {
+    const active = node.contains(document.activeElement) ? document.activeElement : null;
+    const key = active && active.dataset ? active.dataset.key : null;
+    const caret = active && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
+    const fresh = R.story(entry, entry.position);
+    node.replaceWith(fresh);
+    if (active === node) fresh.focus({ preventScroll: true });
+    else if (key) {
+      const again = fresh.querySelector(`[data-key="${key}"]`);
+      if (again) { again.focus({ preventScroll: true }); if (caret) try { again.setSelectionRange(...caret); } catch (e) { /* not a text field */ } }
+    }
+  }
+  paintCounts();
+  if (advance && document.getElementById("advance").checked && state.currentId === entry.id) step(1);
+}
+
+async function change(brief, body, advance) {
   try {
-    await api("/api/briefs/" + encodeURIComponent(id), { method: "PATCH", body: JSON.stringify(body) });
-    await loadDay();
+    const entry = await api("/api/briefs/" + encodeURIComponent(brief.id), { method: "PATCH", body: JSON.stringify(body) });
+    replace(entry, advance);
     say("saved");
-  } catch (error) { say(error.message, true); }
+    return entry;
+  } catch (error) { say(error.message, true); return null; }
 }
 
-function setStatus(brief, status) { return change(brief.id, { status }); }
-
-function move(brief, delta) {
-  const to = brief.position + delta;
-  if (to < 0 || to >= state.briefs.length) return Promise.resolve();
-  state.current = to;
-  return change(brief.id, { position: to });
-}
-
-async function undo(brief) {
+R.setStatus = (brief, status) => change(current(brief), { status }, status !== "pending");
+R.move = (brief, delta) => {
+  const b = current(brief);
+  const to = b.position + delta;
+  if (to < 0 || to >= (state.counts.all || 0)) return Promise.resolve();
+  state.currentId = b.id;
+  return change(b, { position: to });
+};
+R.undo = async (brief) => {
   try {
-    await api("/api/briefs/" + encodeURIComponent(brief.id) + "/undo", { method: "POST", body: "{}" });
-    await loadDay();
+    replace(await api("/api/briefs/" + encodeURIComponent(brief.id) + "/undo", { method: "POST", body: "{}" }));
     say("undone");
   } catch (error) { say(error.message, true); }
+};
+function current(brief) { return state.briefs.find((b) => b.id === brief.id) || brief; }
+
+R.saveField = async function saveField(brief, key, input) {
+  const text = input.value.trim();
+  const b = current(brief);
+  const now = key === "title" ? b.title : key === "summary" ? b.summary : (b.sentences[Number(key.split(":")[1])] || {}).en;
+  if (!text) { say("an empty text is not saved: Discard puts the saved text back", true); return false; }
+  const draftKey = b.id + "|" + key;
+  if (text === (now || "").trim()) { R.drafts.delete(draftKey); R.showDrafts(); return true; }
+  const body = key.startsWith("sentence:") ? { sentences: { [key.split(":")[1]]: text } } : { [key]: text };
+  R.drafts.delete(draftKey);
+  const entry = await change(b, body);
+  if (!entry) { R.drafts.set(draftKey, input.value); R.showDrafts(); return false; }
+  R.showDrafts();
+  return true;
+};
+
+// Keys inside a text field: Ctrl+Enter saves (Enter too in the title); in a sentence, Tab or
+// Ctrl+Enter saves and goes to the next sentence (Shift+Tab: the previous); Esc leaves the field
+// and keeps what was typed as a draft (marked, with Save and Discard): nothing is lost silently.
+R.fieldKey = function fieldKey(event, brief, key, input, value, multiline) {
+  const sentence = key.startsWith("sentence:");
+  const save = (event.key === "Enter" && (event.ctrlKey || event.metaKey || !multiline || key === "title"))
+    || (sentence && event.key === "Tab");
+  if (save) {
+    event.preventDefault();
+    const k = sentence ? Number(key.split(":")[1]) + (event.shiftKey ? -1 : 1) : null;
+    const article = input.closest("article.story");
+    const id = brief.id;
+    if (sentence) {
+      const next = article.querySelector(`[data-key="sentence:${k}"]`);
+      if (next) next.focus();  // at once: typing goes on while the save travels
+    }
+    R.saveField(brief, key, input).then(() => {
+      if (!sentence) return;
+      const again = document.querySelector(`#story-${id} [data-key="sentence:${k}"]`);
+      if (again && document.activeElement !== again && !document.activeElement.closest("textarea, input")) again.focus();
+    });
+  } else if (event.key === "Escape") {
+    event.preventDefault();
+    if (R.drafts.has(brief.id + "|" + key)) say("kept as an unsaved draft: Ctrl+Enter saves it, Discard drops it");
+    input.closest("article.story").focus({ preventScroll: true });
+  }
+};
+
+async function loadDay(options) {
+  const o = options || {};
+  const query = new URLSearchParams({ date: state.day, filter: state.filter, order: state.order, limit: String(LIMIT),
+                                      offset: String(o.offset !== undefined ? o.offset : state.offset) });
+  if (o.story) query.set("story", o.story);
+  const data = await api("/api/briefs?" + query);
+  Object.assign(state, { briefs: data.briefs, counts: data.counts, total: data.total, offset: data.offset });
+  if (o.last && state.briefs.length) state.currentId = state.briefs[state.briefs.length - 1].id;
+  render(o.focus !== false);
 }
 
 async function searchBriefs(event) {
@@ -182,24 +220,30 @@ async function searchBriefs(event) {
   if (!q) { box.hidden = true; return; }
   try {
     const data = await api("/api/search?q=" + encodeURIComponent(q));
-    box.replaceChildren(el("h2", { text: `${data.hits.length} found for “${q}”` }));
+    box.replaceChildren(R.el("h2", { text: `${data.hits.length} found for “${q}”` }));
     for (const hit of data.hits) {
-      const snippet = el("p", { class: "snippet", dir: "auto", lang: hit.matched === "ar" ? "ar" : "en" });
+      const snippet = R.el("p", { class: "snippet", dir: "auto", lang: hit.matched === "ar" ? "ar" : "en" });
       let last = 0;
-      for (const [a, b] of hit.marks) { snippet.append(hit.snippet.slice(last, a), el("mark", { text: hit.snippet.slice(a, b) })); last = b; }
+      for (const [a, b] of hit.marks) { snippet.append(hit.snippet.slice(last, a), R.el("mark", { text: hit.snippet.slice(a, b) })); last = b; }
       snippet.append(hit.snippet.slice(last));
-      const go = el("button", { type: "button", text: hit.day || "undated", on: { click: () => { state.day = hit.day; openDay(hit.id); } } });
-      box.append(el("div", { class: "hit" }, go, el("strong", { text: " " + (hit.title || hit.title_ar) }), snippet));
+      const day = hit.day || hit.date;
+      const go = R.el("button", { type: "button", class: "open-hit", "data-id": hit.id,
+                                  text: day ? "open " + day : "undated", on: { click: () => openStory(day, hit.id) } });
+      const which = hit.by === "editor" ? R.el("span", { class: "badge edited", text: "matched the editor's text" }) : null;
+      box.append(R.el("div", { class: "hit" }, go, R.el("strong", { text: " " + (hit.title || hit.title_ar) }), " ", which,
+                      hit.published ? R.el("span", { class: "published", text: " published " + hit.published }) : null, snippet));
     }
     box.hidden = false;
   } catch (error) { say(error.message, true); }
 }
 
-async function openDay(id) {
-  document.getElementById("day").value = state.day;
-  await loadDay(false);
-  const k = state.briefs.findIndex((b) => b.id === id);
-  focusStory(k < 0 ? 0 : k);
+async function openStory(day, id) {
+  if (day) state.day = day;
+  state.currentId = id;
+  state.filter = "all";
+  document.getElementById("filter").value = "all";
+  history.replaceState(null, "", "/?date=" + encodeURIComponent(state.day) + "&story=" + encodeURIComponent(id));
+  await loadDay({ story: id, offset: 0 });
 }
 
 async function buildDigest() {
@@ -207,22 +251,50 @@ async function buildDigest() {
     const data = await api("/api/digest", { method: "POST", body: JSON.stringify({ date: state.day }) });
     say("digest written: " + data.files.slice(0, 3).join(", "));
   } catch (error) { say(error.message, true); }
+  await previewDigest();
+}
+
+// The digest as it would go out now, with a key to what it holds and leaves out.
+async function previewDigest() {
+  const box = document.getElementById("digest-preview");
+  try {
+    const data = await api("/api/digest?date=" + encodeURIComponent(state.day));
+    const s = data.states || {};
+    box.replaceChildren(R.el("h2", { text: `The digest of ${data.date} as it would go out: ${data.stories.length} `
+                                     + (data.stories.length === 1 ? "story" : "stories") }),
+      R.el("p", { class: "key", text: data.reviewed
+        ? `Key: only approved stories, as they read now, in your order, with your text. Left out: ${s.pending || 0} pending, `
+          + `${s.rejected || 0} left out, ${s.changed || 0} changed since approval (approve them again to send them).`
+        : "Key: nothing decided yet this day, so every story goes out (approve or leave out a story to choose)." }));
+    if (data.empty) box.append(R.el("p", { class: "bad", text: "Nothing would go out: " + data.reason + "." }));
+    const list = R.el("ol", { class: "preview-list" });
+    for (const story of data.stories) {
+      list.append(R.el("li", { "data-ids": story.ids.join(" ") }, R.el("strong", { text: story.title }),
+                       story.ids.length > 1 ? R.el("span", { class: "sites", text: ` (${story.ids.length} outlets)` }) : null,
+                       R.el("p", { text: story.summary })));
+    }
+    box.append(list, R.el("button", { type: "button", text: "Close the preview", on: { click: () => { box.hidden = true; } } }));
+    box.hidden = false;
+  } catch (error) { say(error.message, true); }
 }
 
 function onKey(event) {
   const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
   if (typing) return;
-  const brief = state.briefs[state.current];
+  const brief = state.briefs.find((b) => b.id === state.currentId);
+  const node = brief && document.getElementById("story-" + brief.id);
   const keys = {
-    j: () => focusStory(state.current + 1), k: () => focusStory(state.current - 1),
-    a: () => brief && setStatus(brief, "approved"), x: () => brief && setStatus(brief, "rejected"),
-    p: () => brief && setStatus(brief, "pending"), u: () => brief && undo(brief),
-    e: () => document.querySelectorAll("article.story")[state.current]?.querySelector("textarea.summary")?.focus(),
+    j: () => step(1), k: () => step(-1),
+    a: () => brief && R.setStatus(brief, "approved"), x: () => brief && R.setStatus(brief, "rejected"),
+    p: () => brief && R.setStatus(brief, "pending"), u: () => brief && R.undo(brief),
+    e: () => node && node.querySelector("textarea.summary").focus(),
+    s: () => { if (!node) return; const d = node.querySelector("details.sentences"); d.open = true; R.openPanels.add(brief.id);
+               const first = d.querySelector("textarea"); if (first) first.focus(); },
     "/": () => document.getElementById("q").focus(),
   };
   if (event.shiftKey && (event.key === "ArrowUp" || event.key === "ArrowDown") && brief) {
     event.preventDefault();
-    move(brief, event.key === "ArrowUp" ? -1 : 1);
+    R.move(brief, event.key === "ArrowUp" ? -1 : 1);
     return;
   }
   const action = keys[event.key];
@@ -230,16 +302,32 @@ function onKey(event) {
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
-  document.getElementById("day").addEventListener("change", (event) => { state.day = event.target.value; state.current = 0; loadDay(); });
+  document.getElementById("day").addEventListener("change", (event) => {
+    state.day = event.target.value; state.currentId = null;
+    history.replaceState(null, "", "/?date=" + encodeURIComponent(state.day)); loadDay({ offset: 0 });
+  });
+  document.getElementById("filter").addEventListener("change", (event) => { state.filter = event.target.value; loadDay({ offset: 0 }); });
+  document.getElementById("order").addEventListener("change", (event) => { state.order = event.target.value; loadDay({ offset: 0 }); });
+  document.getElementById("prev").addEventListener("click", () => loadDay({ offset: Math.max(0, state.offset - LIMIT) }));
+  document.getElementById("next").addEventListener("click", () => loadDay({ offset: state.offset + LIMIT }));
   document.getElementById("search").addEventListener("submit", searchBriefs);
   document.getElementById("digest").addEventListener("click", buildDigest);
+  document.getElementById("preview").addEventListener("click", previewDigest);
   document.addEventListener("keydown", onKey);
+  window.addEventListener("beforeunload", (event) => { if (R.drafts.size) { event.preventDefault(); event.returnValue = ""; } });
   document.getElementById("stories").addEventListener("focusin", (event) => {
     const article = event.target.closest("article.story");
-    if (article) {
-      const k = [...document.querySelectorAll("article.story")].indexOf(article);
-      if (k >= 0 && k !== state.current) { state.current = k; document.querySelectorAll("article.story").forEach((n, i) => n.classList.toggle("current", i === k)); }
+    if (article && article.dataset.id !== state.currentId) {
+      state.currentId = article.dataset.id;
+      storyNodes().forEach((n) => n.classList.toggle("current", n === article));
     }
   });
-  try { await loadDays(); await loadDay(); document.body.classList.add("ready"); } catch (error) { say(error.message, true); }
+  try {
+    const [days, flags] = await Promise.all([api("/api/days"), api("/api/flags")]);
+    state.days = days.days;
+    R.flagTable = flags.flags;
+    await loadDay(state.currentId ? { story: state.currentId } : {});
+    document.body.classList.add("ready");
+  } catch (error) { say(error.message, true); }
 });
+})();
