@@ -105,10 +105,10 @@ def test_brief_page_in_chromium(site, browser):
     assert page.eval_on_selector_all("[lang=ar] bdi", "els => els.map(e => e.textContent)").count("2021") >= 1
     first = page.locator(".pair").first
     ar, en = first.locator("[lang=ar]").bounding_box(), first.locator("[lang=en]").bounding_box()
-    assert abs(ar["y"] - en["y"]) < 5 and ar["x"] != en["x"]  # side by side
+    assert abs(ar["y"] - en["y"]) < 5 and ar["x"] > en["x"]  # side by side, Arabic on the right (as on the review page)
     page.screenshot(path=str(ARTIFACTS / "brief.png"), full_page=True)
     narrow, seen = _open(browser, path, width=420)
     first = narrow.locator(".pair").first
     ar, en = first.locator("[lang=ar]").bounding_box(), first.locator("[lang=en]").bounding_box()
-    assert en["y"] > ar["y"] + 5  # stacked on a narrow screen
+    assert ar["y"] > en["y"] + 5 and abs(ar["x"] - en["x"]) < 5  # stacked on a narrow screen, in reading order
     narrow.screenshot(path=str(ARTIFACTS / "brief-narrow.png"), full_page=False)

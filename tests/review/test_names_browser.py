@@ -49,9 +49,9 @@ def test_the_panel_offers_and_makes_the_house_spelling(day_of_two):  # noqa: F81
                      "document.getElementById('names-panel').textContent.includes('Kazemi')")
         assert "first_seen" in page.locator("#names-panel").inner_text()
         story.locator("details.sentences summary").click()
-        field = story.locator("input.edit.sentence").nth(k)
+        field = story.locator("textarea.edit.sentence").nth(k)
         field.fill(first["sentences"][k]["en"].replace("Kazemi", "Kadhimi"))
-        field.press("Enter")  # blur: the page saves the edit, the panel looks again
+        field.press("Control+Enter")  # the page saves the edit, the panel looks again
         page.wait_for_selector("#names-panel .names-offer button.names-make-house")
         assert "Kadhimi" in page.locator("#names-panel .names-offer").inner_text()
         page.locator("#names-panel .names-apply-day").check()
