@@ -210,7 +210,7 @@ class FeedReader:
     def _host(self, item: Item | Page) -> str | None:
         url = item.url if isinstance(item, Page) else item.url if self._follows(item) else None
         try:
-            return parse_url(url).host if url else None
+            return parse_url(url).origin_url if url else None  # politeness is per origin
         except BadURL:
             return None
 
