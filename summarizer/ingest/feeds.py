@@ -75,12 +75,13 @@ def read_feed(data: str | bytes, max_entries: int | None = MAX_ENTRIES,
     kind = None
     for k, doc in enumerate(split.items, start=1):
         cost = element_count(doc, MAX_ITEM_ELEMENTS)
-        budget = None if budget is None else budget - cost
         if cost > MAX_ITEM_ELEMENTS:
             entries.append(_failed(k, f"over {MAX_ITEM_ELEMENTS:,} elements in one item (a hostile or broken item)"))
-        elif budget is not None and budget < 0:
+        elif budget is not None and budget < cost:
+            budget = 0  # the items after it are not read either: the feed's order is kept
             entries.append(_failed(k, f"past the {max_elements:,} elements read from one feed"))
         else:
+            budget = None if budget is None else budget - cost
             entry, version = _one_entry(feedparser, k, doc)
             entries.append(entry)
             kind = kind or version

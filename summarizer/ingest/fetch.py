@@ -255,7 +255,11 @@ class PoliteFetcher:
         try:
             with self._slots:
                 self.requests += 1
-                return manager_request(self._guarded if guarded else self._open, target, headers, limit), watch
+                response = manager_request(self._guarded if guarded else self._open, target, headers, limit)
+            if watch.expired:  # the headers were cut off at the deadline: what arrived is no answer
+                close_unread(response)
+                raise TimeoutError("the deadline passed while the headers came in")
+            return response, watch
         except netguard.AddressRefused as exc:
             watch.close()
             raise FetchError("refused", f"{exc.reason}, and not the feed's own origin (--allow-private "

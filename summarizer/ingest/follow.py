@@ -27,8 +27,8 @@ from .encoding import decode_bytes
 from .feeditems import FeedState, Item, Page, item_meta, page_article, read_page
 from .feeds import MAX_ENTRIES, FeedEntry, ParsedFeed, entry_article, read_feed
 from .feedstats import FeedStats
-from .markup import sane_article
 from .fetch import FEED_TYPES, HTML_TYPES, FetchError, PoliteFetcher
+from .markup import sane_article
 from .schedule import HostScheduler, Job
 from .sources import FeedSource
 from .urls import BadURL, clean_url, parse_url, url_key

@@ -13,8 +13,8 @@ from typing import Any
 from ..errors import InputError
 from ..text.display import display_url
 from ..types import Article
-from .markup import MAX_PAGE_ELEMENTS, clean_markup, element_count, scrub
 from .jsonload import loads_bounded
+from .markup import MAX_PAGE_ELEMENTS, clean_markup, element_count, scrub
 
 BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section",
               "article", "header", "footer", "figcaption", "pre", "dd", "dt")
