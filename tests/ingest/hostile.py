@@ -24,12 +24,13 @@ def page_with_jsonld(extra: str) -> str:
 def local_files() -> dict[str, str | bytes]:
     """File name -> content: each a trigger, beside the good articles a test adds."""
     return {
-        "bigint.json": '{"maintext": "%s", "views": %s}' % (ONE_LINE, HUGE_INT),
-        "bigfloat.json": '[{"maintext": "%s", "score": 1e999999}, {"maintext": "%s وانتهى."}]' % (ONE_LINE, ONE_LINE),
+        "bigint.json": '{"maintext": "' + ONE_LINE + '", "views": ' + HUGE_INT + "}",
+        "bigfloat.json": '[{"maintext": "' + ONE_LINE + '", "score": 1e999999}, '
+                         '{"maintext": "' + ONE_LINE + ' وانتهى."}]',
         "mixed.jsonl": "\n".join([
             json.dumps({"maintext": ONE_LINE + " أولا."}, ensure_ascii=False),
-            '{"maintext": "%s", "id": %s}' % (ONE_LINE, HUGE_INT),  # its own failure
-            '{"maintext": "%s ثانيا.\\ud800", "title": "عنوان\\u000b"}' % ONE_LINE,  # a lone surrogate, a control
+            '{"maintext": "' + ONE_LINE + '", "id": ' + HUGE_INT + "}",  # its own failure
+            '{"maintext": "' + ONE_LINE + ' ثانيا.\\ud800", "title": "عنوان\\u000b"}',  # a surrogate, a control
             '{"maintext": null, "text": ["a"]}',  # not a string
         ]),
         "ld-bigint.html": page_with_jsonld(HUGE_INT),
