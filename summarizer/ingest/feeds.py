@@ -12,6 +12,7 @@ from .feedsplit import split_feed
 from .formats import looks_like_html
 from .html import html_to_text
 from .markup import MAX_FEED_ELEMENTS, MAX_ITEM_ELEMENTS, clean_markup, clean_markup_bytes, element_count, scrub
+from .trouble import unforeseen
 
 MAX_ENTRIES = 1_000  # items read from one feed document: the rest are counted, never parsed
 
@@ -69,8 +70,7 @@ def read_feed(data: str | bytes, max_entries: int | None = MAX_ENTRIES,
             raise InputError(f"not a readable RSS/Atom feed{': ' + str(reason) if reason else ''}")
         entries = [_entry(k, e) for k, e in enumerate(feed.entries[:max_entries], start=1)]
         return _feed(feed, entries, len(feed.entries) - len(entries))
-    head = _parse(feedparser, split.head) if element_count(split.head, MAX_ITEM_ELEMENTS) <= MAX_ITEM_ELEMENTS \
-        else None
+    head = _head(feedparser, split.head)
     entries, budget = [], max_elements
     kind = None
     for k, doc in enumerate(split.items, start=1):
@@ -92,10 +92,18 @@ def read_feed(data: str | bytes, max_entries: int | None = MAX_ENTRIES,
 
 
 def _parse(feedparser, data):
+    """feedparser's reading; what it raises on a hostile document is left to the caller (see _one_entry)."""
+    return feedparser.parse(data)
+
+
+def _head(feedparser, head):
+    """The channel's own elements, or None (too many elements, or a head no parser can read)."""
+    if element_count(head, MAX_ITEM_ELEMENTS) > MAX_ITEM_ELEMENTS:
+        return None
     try:
-        return feedparser.parse(data)
-    except Exception as exc:  # noqa: BLE001 - whatever a hostile document provokes in the parser
-        raise InputError(f"not a readable RSS/Atom feed ({type(exc).__name__}: {str(exc)[:100]})") from None
+        return _parse(feedparser, head)
+    except Exception:  # noqa: BLE001 - the items may still be read; the feed has no title then
+        return None
 
 
 def _one_entry(feedparser, k: int, doc) -> tuple[FeedEntry, str | None]:
@@ -106,8 +114,8 @@ def _one_entry(feedparser, k: int, doc) -> tuple[FeedEntry, str | None]:
             return _failed(k, "not readable as a feed item"), None
         return _entry(k, parsed.entries[0]), parsed.get("version") or None
     except Exception as exc:  # noqa: BLE001 - one item's trouble is that item's failure
-        reason = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {str(exc)[:120]}"
-        return _failed(k, f"feed item not readable: {reason}"), None
+        return _failed(k, f"feed item not readable: {exc}" if isinstance(exc, InputError) else
+                       f"feed item {unforeseen(exc)}"), None
 
 
 def _failed(k: int, problem: str) -> FeedEntry:

@@ -32,6 +32,7 @@ from .markup import sane_article
 from .schedule import HostScheduler, Job
 from .sources import FeedSource
 from .urls import BadURL, clean_url, parse_url, url_key
+from .trouble import unforeseen
 
 log = logging.getLogger("summarizer")
 FEED_MAX_BYTES = 10_000_000  # a fetched feed: real ones weigh 50 KB-2.5 MB (BBC Arabic's 454 items: 2.4 MB)
@@ -126,7 +127,7 @@ class FeedReader:
                 log.debug("feed item failed", exc_info=True)
                 ref = f"{source.url}#{entry.k}"
                 self._track(ref, stats, {"feed": source.url, "url": None})
-                reason = str(exc) if isinstance(exc, InputError) else f"feed item not readable: {type(exc).__name__}: {exc}"
+                reason = str(exc) if isinstance(exc, InputError) else f"feed item {unforeseen(exc)}"
                 yield Failure(ref, reason[:300], "ingest")
                 continue
             if item is not None:
@@ -224,7 +225,7 @@ class FeedReader:
             return read_page(self.fetcher, item) if isinstance(item, Page) else self._article(item)
         except Exception as exc:  # no item stops a run: this one fails, with its reason
             log.debug("item failed", exc_info=True)
-            return Failure(item.ref, f"reading this item failed: {type(exc).__name__}: {exc}"[:300], "ingest")
+            return Failure(item.ref, f"this item is {unforeseen(exc)}"[:300], "ingest")
 
     def _article(self, item: Item) -> Article | Failure:
         source, entry = item.source, item.entry

@@ -9,6 +9,7 @@ from typing import Any
 from ..errors import InputError
 from ..types import Article, Failure
 from .jsonload import loads_bounded, unreadable_in
+from .trouble import unforeseen
 
 TEXT_FIELDS = ("maintext", "text", "body", "content", "article")
 DATE_FIELDS = ("date_publish", "published", "date", "pubDate")
@@ -124,7 +125,7 @@ def _record(record: Any, ref: str, path: str | None, fmt: str, where: str) -> Ar
     except InputError as exc:
         return Failure(ref, f"{where}{exc}", "ingest")
     except Exception as exc:  # noqa: BLE001 - whatever a hostile record provokes is that record's failure
-        return Failure(ref, f"{where}not readable: {type(exc).__name__}: {str(exc)[:200]}", "ingest")
+        return Failure(ref, f"{where}{unforeseen(exc)}", "ingest")
 
 
 def parse_txt(text: str, ref: str, path: str | None) -> Article:

@@ -18,6 +18,7 @@ from ..types import Article, Failure
 from . import formats
 from .encoding import decode_bytes
 from .markup import sane_article
+from .trouble import unforeseen
 
 DEFAULT_MAX_BYTES = 5_000_000
 MULTI_ARTICLE_FACTOR = 20  # a JSON array or a feed holds many articles: allow a larger file
@@ -143,7 +144,7 @@ def _guard(ref: str, produce) -> Iterator[Article | Failure]:
         yield Failure(ref, f"cannot read: {exc.strerror or exc}" if isinstance(exc, OSError)
                       else f"cannot read: {exc}", "ingest")
     except Exception as exc:  # noqa: BLE001 - a hostile input provoked what no check foresaw: that input fails
-        yield Failure(ref, f"not readable: {type(exc).__name__}: {str(exc)[:200]}", "ingest")
+        yield Failure(ref, unforeseen(exc), "ingest")
 
 
 def _open(path: str) -> BinaryIO:
