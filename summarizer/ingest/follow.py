@@ -31,8 +31,8 @@ from .fetch import FEED_TYPES, HTML_TYPES, FetchError, PoliteFetcher
 from .markup import sane_article
 from .schedule import HostScheduler, Job
 from .sources import FeedSource
-from .urls import BadURL, clean_url, parse_url, url_key
 from .trouble import unforeseen
+from .urls import BadURL, clean_url, parse_url, url_key
 
 log = logging.getLogger("summarizer")
 FEED_MAX_BYTES = 10_000_000  # a fetched feed: real ones weigh 50 KB-2.5 MB (BBC Arabic's 454 items: 2.4 MB)

@@ -155,3 +155,44 @@ class _NoState:
 
     def known(self, key, guid, feed):
         return False
+
+
+def test_whatever_one_input_or_record_provokes_is_its_own_failure(tmp_path, monkeypatch):
+    """What no check foresaw (a bug in a reader, say) ends at its record or its input: the rest go on."""
+    from summarizer.ingest import formats
+
+    real_txt, real_record = formats.parse_txt, formats.article_from_record
+
+    def txt(text, ref, path):
+        if ref.endswith("bad.txt"):
+            raise AssertionError("a reader bug")
+        return real_txt(text, ref, path)
+
+    def record(data, ref, path, fmt):
+        if isinstance(data, dict) and data.get("id") == 2:
+            raise TypeError("a record bug")
+        return real_record(data, ref, path, fmt)
+
+    monkeypatch.setattr(formats, "parse_txt", txt)
+    monkeypatch.setattr(formats, "article_from_record", record)
+    write(tmp_path / "a.txt", "نص أول عن المدينة.")
+    write(tmp_path / "bad.txt", "نص ثان عن المدينة.")
+    write(tmp_path / "c.jsonl", "\n".join(json.dumps({"id": k, "text": f"نص رقم {k}"}) for k in (1, 2, 3)))
+    got = _by_name(iter_articles([str(tmp_path)]), tmp_path)
+    assert isinstance(got["a.txt"], Article) and isinstance(got["c.jsonl:1"], Article)
+    assert isinstance(got["c.jsonl:3"], Article)
+    assert "unforeseen AssertionError" in got["bad.txt"].error
+    assert "line 2" in got["c.jsonl:2"].error and "unforeseen TypeError" in got["c.jsonl:2"].error
+
+
+def test_a_fetched_feed_is_capped_at_a_few_megabytes():
+    from summarizer.ingest.follow import FEED_MAX_BYTES
+
+    assert 2_500_000 < FEED_MAX_BYTES <= 10_000_000  # the largest real feed (BBC Arabic, 454 items): 2.4 MB
+    with WebServer() as web:
+        web.routes["/feed.xml"] = Reply(body=b"", endless=60_000_000, content_type="application/rss+xml")
+        fetcher = PoliteFetcher(FetchSettings(delay=0, timeout=20.0))
+        reader = FeedReader(fetcher, _NoState())
+        [failure] = reader.open([FeedSource(url=web.url("/feed.xml"))])
+        assert isinstance(failure, Failure) and "size cap" in failure.error
+    assert web.sent["/feed.xml"] < FEED_MAX_BYTES + 8_000_000
