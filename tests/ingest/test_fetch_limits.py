@@ -43,6 +43,13 @@ def test_retries_end_within_the_deadline_too():
         elapsed = time.monotonic() - started
     assert elapsed < 1.5, elapsed
     assert web.paths().count("/busy") <= 3  # 0.4 s each: the fourth would end past the deadline
+    with WebServer() as web:
+        web.routes["/later"] = Reply(503, "busy", {"Retry-After": "3"})
+        fetcher = PoliteFetcher(FetchSettings(delay=0, timeout=1.0, breaker=0))
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="would end past"):
+            fetcher.fetch(web.url("/later"))
+        assert time.monotonic() - started < 1.0  # no wait that cannot end in time
 
 
 def test_a_retry_after_date_is_utc_whatever_the_local_zone(monkeypatch):
