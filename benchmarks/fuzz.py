@@ -8,8 +8,10 @@ Each input is one real document (feeds cut to their first 8 items) with 1 to 8 m
 (tests/ingest/mutate.py: a trigger inserted (control characters, character references past
 U+10FFFF, surrogates, 5,000-digit numbers, `<html>`, tag-dense runs ...), a slice deleted, doubled
 or moved, bits flipped, a cut, digits made huge). Reported: inputs per reader, crashes (anything
-but an Article or the project's own Failure, or an Article no output can encode), parses handed
-more than their element cap, and the worst CPU time and elements parsed per reader. Writes
+but an Article or the project's own Failure: a catch-all hit, an exception let out, an Article no
+output can encode), parses handed more than their element cap, feed items feedparser itself fails
+on (each its item's failure, said so: malformed structure no cleaning foresees), and the worst CPU
+time and elements parsed per reader. Writes
 benchmarks/results/fuzz.json; the exit status is 1 when there was a crash or a parse over budget.
 """
 
@@ -59,7 +61,8 @@ def _one(job: tuple[int, str, int]) -> tuple[str, dict, list[str]]:
     rng = random.Random(seed * 1_000_003 + k)
     data = mutate(rng, _SEEDS[name].data, rng.randrange(1, 9))
     outcome = read(_SEEDS[name].kind, data, name)
-    row = {"inputs": 1, "cpu_s": outcome.cpu, "articles": outcome.articles, "failures": outcome.failures, "crashes": int(bool(outcome.crashes)),
+    row = {"inputs": 1, "cpu_s": outcome.cpu, "articles": outcome.articles, "failures": outcome.failures,
+           "parser_fails": outcome.parser_fails, "crashes": int(bool(outcome.crashes)),
            "over_budget": int(bool(outcome.over_budget)), "worst_cpu_s": round(outcome.cpu, 3),
            "worst_elements": outcome.elements, "worst_bytes": len(data)}
     return name, row, [f"{name}: {p[:200]}" for p in outcome.crashes + outcome.over_budget]
@@ -79,7 +82,8 @@ def main() -> int:
     total_weight = sum(WEIGHTS.values())
     plan = [name for name, weight in WEIGHTS.items() for _ in range(round(weight * args.inputs / total_weight))]
     random.Random(args.seed).shuffle(plan)
-    per_seed: dict[str, dict] = {name: {"inputs": 0, "cpu_s": 0.0, "articles": 0, "failures": 0, "crashes": 0, "over_budget": 0,
+    per_seed: dict[str, dict] = {name: {"inputs": 0, "cpu_s": 0.0, "articles": 0, "failures": 0, "crashes": 0,
+                                        "over_budget": 0, "parser_fails": 0,
                                         "worst_cpu_s": 0.0, "worst_elements": 0, "worst_bytes": 0} for name in WEIGHTS}
     problems: Counter[str] = Counter()
     started = time.monotonic()
@@ -87,7 +91,7 @@ def main() -> int:
     with multiprocessing.get_context("fork").Pool(args.jobs, initializer=_load, initargs=(by_name,)) as pool:
         for k, (name, row_in, found) in enumerate(pool.imap_unordered(_one, jobs, chunksize=20), start=1):
             row = per_seed[name]
-            for key in ("inputs", "articles", "failures", "crashes", "over_budget", "cpu_s"):
+            for key in ("inputs", "articles", "failures", "crashes", "over_budget", "parser_fails", "cpu_s"):
                 row[key] += row_in[key]
             for key in ("worst_cpu_s", "worst_elements", "worst_bytes"):
                 row[key] = max(row[key], row_in[key])
@@ -101,15 +105,18 @@ def main() -> int:
     result = {"inputs": done, "cpu_s": round(sum(r["cpu_s"] for r in per_seed.values()), 1), "seed": args.seed, "jobs": args.jobs, "wall_s": round(wall, 1),
               "python": platform.python_version(),
               "cpu_count": os.cpu_count(), "crashes": sum(r["crashes"] for r in per_seed.values()),
+              "parser_fails": sum(r["parser_fails"] for r in per_seed.values()),
               "over_budget": sum(r["over_budget"] for r in per_seed.values()), "per_seed": per_seed,
               "problems": dict(problems.most_common(50))}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"\n{done:,} inputs in {wall:.0f}s ({result['cpu_s']:.0f}s of CPU): {result['crashes']} crashes, {result['over_budget']} over budget")
-    print("| seed | reader | inputs | crashes | over budget | worst CPU (s) | worst elements | largest input |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| seed | reader | inputs | crashes | over budget | items feedparser fails on | worst CPU (s) | "
+          "worst elements | largest input |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, row in per_seed.items():
         print(f"| {name} | {by_name[name].kind} | {row['inputs']:,} | {row['crashes']} | {row['over_budget']} | "
+              f"{row['parser_fails']} | "
               f"{row['worst_cpu_s']:.2f} | {row['worst_elements']:,} | {row['worst_bytes'] / 1e6:.2f} MB |")
     for problem, count in problems.most_common(20):
         print(f"{count:5d}  {problem}")

@@ -15,6 +15,7 @@ from .markup import MAX_FEED_ELEMENTS, MAX_ITEM_ELEMENTS, clean_markup, clean_ma
 from .trouble import unforeseen
 
 MAX_ENTRIES = 1_000  # items read from one feed document: the rest are counted, never parsed
+PARSER_FAILS = "the feed parser fails on it"
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,12 @@ def read_feed(data: str | bytes, max_entries: int | None = MAX_ENTRIES,
 
 
 def _parse(feedparser, data):
-    """feedparser's reading; what it raises on a hostile document is left to the caller (see _one_entry)."""
-    return feedparser.parse(data)
+    """feedparser's reading. What it raises on a malformed document (a loose-parser KeyError on an
+    `</item>` inside a `<link>`, say) is the document's InputError: no cleaning can foresee them all."""
+    try:
+        return feedparser.parse(data)
+    except Exception as exc:  # noqa: BLE001 - feedparser's own failure on this document
+        raise InputError(f"{PARSER_FAILS} ({type(exc).__name__}: {str(exc)[:80]})") from None
 
 
 def _head(feedparser, head):

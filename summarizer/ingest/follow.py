@@ -35,7 +35,7 @@ from .trouble import unforeseen
 from .urls import BadURL, clean_url, parse_url, url_key
 
 log = logging.getLogger("summarizer")
-FEED_MAX_BYTES = 10_000_000  # a fetched feed: real ones weigh 50 KB-2.5 MB (BBC Arabic's 454 items: 2.4 MB)
+FEED_MAX_BYTES = 10_000_000  # a fetched feed (or --max-bytes, if larger): real ones weigh 50 KB-2.5 MB
 DEFAULT_MAX_ITEMS = 200  # new items taken from one feed in one run; the rest wait for the next run
 
 __all__ = ["DEFAULT_MAX_ITEMS", "FeedReader", "FeedState", "FeedStats", "url_key"]
@@ -78,7 +78,7 @@ class FeedReader:
         try:
             return self.fetcher.fetch(source.url, accept=FEED_TYPES + HTML_TYPES, page=False,
                                       validators=self.state.validators(source.url),
-                                      max_bytes=FEED_MAX_BYTES)
+                                      max_bytes=max(FEED_MAX_BYTES, self.fetcher.settings.max_bytes))
         except FetchError as exc:
             return exc
         except Exception as exc:  # one feed's trouble is that feed's failure

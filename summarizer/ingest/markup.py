@@ -25,8 +25,12 @@ MAX_FEED_ELEMENTS = 100_000  # the entries of one feed read in one run; a 454-it
 _BAD_CHARS = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 _BAD_RE = re.compile(_BAD_CHARS)
 _BAD_BYTES_RE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_CHARREF_RE = re.compile(r"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));?")
-_CHARREF_BYTES_RE = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));?")
+# a reference, or one escaped once or more (`&amp;#11;` is `&#11;` again once the feed's XML is read)
+_CHARREF = r"&(?:amp;|#0*38;|#[xX]0*26;)*#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));?"
+_CHARREF_RE = re.compile(_CHARREF)
+_CHARREF_BYTES_RE = re.compile(_CHARREF.encode("ascii"))
+_WIDE_RE = re.compile(rb"^(?:\xff\xfe|\xfe\xff|\x00\x00\xfe\xff|<\x00[^\x00]\x00|\x00<\x00[^\x00]|\x00\x00\x00<|<\x00\x00\x00)")
+_DECLARED_RE = re.compile(r"^(<\?xml[^>]*?encoding\s*=\s*[\"'])[^\"']*([\"'])")
 _TAG_RE = re.compile(r"<[A-Za-z!/?]|&lt;[A-Za-z!/?]|&#0*60;|&#[xX]0*3[cC];", re.IGNORECASE)
 _TAG_BYTES_RE = re.compile(rb"<[A-Za-z!/?]|&lt;[A-Za-z!/?]|&#0*60;|&#[xX]0*3[cC];", re.IGNORECASE)
 
@@ -59,9 +63,17 @@ def clean_markup(text: str) -> str:
 
 
 def clean_markup_bytes(data: bytes) -> bytes:
-    """`clean_markup` for an undecoded document in an ASCII-compatible encoding (UTF-16 is left alone)."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]:
-        return data  # UTF-16/32: its bytes are not characters; feedparser decodes it, the text is cleaned later
+    """`clean_markup` for an undecoded document; UTF-16 and UTF-32 (by their BOM or their first `<`)
+    are decoded, cleaned and given back as UTF-8, their declaration saying so."""
+    if _WIDE_RE.match(data):
+        for encoding in ("utf-32", "utf-16", "utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if text.lstrip("\ufeff").startswith("<"):
+                text = _DECLARED_RE.sub(r"\1utf-8\2", text.lstrip("\ufeff"), count=1)
+                return clean_markup(text).encode("utf-8", "replace")
 
     def ref(match: re.Match[bytes]) -> bytes:
         code = _code(match.group(1), match.group(2))

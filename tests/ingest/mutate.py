@@ -16,7 +16,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from summarizer.errors import SummarizerError
-from summarizer.ingest.feeds import entry_article, read_feed
+from summarizer.ingest.feeds import PARSER_FAILS, entry_article, read_feed
 from summarizer.ingest.inputs import _from_bytes, _guard
 from summarizer.ingest.markup import MAX_FEED_ELEMENTS, MAX_ITEM_ELEMENTS, MAX_PAGE_ELEMENTS, element_count
 from summarizer.ingest.trouble import UNFORESEEN
@@ -114,6 +114,7 @@ class Outcome:
     articles: int = 0
     failures: int = 0
     crashes: list[str] = field(default_factory=list)  # what was not the project's own refusal
+    parser_fails: int = 0  # feed items feedparser itself fails on (each its item's failure, said so)
     over_budget: list[str] = field(default_factory=list)  # a parse given more than its cap
     cpu: float = 0.0
     elements: int = 0  # elements handed to parsers in all
@@ -170,6 +171,8 @@ def _fetched_feed(outcome: Outcome, data: bytes) -> None:
                 _tally(outcome, entry_article(entry, feed, f"#{entry.k}", None))
             elif UNFORESEEN in entry.problem:
                 outcome.crashes.append(f"fetched feed: {entry.problem}")
+            elif PARSER_FAILS in entry.problem:
+                outcome.parser_fails += 1
     except SummarizerError:
         outcome.failures += 1
     except Exception as exc:  # noqa: BLE001 - what the fuzzer is looking for
@@ -189,3 +192,5 @@ def _tally(outcome: Outcome, item) -> None:
         outcome.failures += 1
         if UNFORESEEN in item.error:
             outcome.crashes.append(item.error)
+        elif PARSER_FAILS in item.error:
+            outcome.parser_fails += 1

@@ -53,6 +53,8 @@ def test_each_trigger_is_its_own_failure_or_is_read_safely(tmp_path):
 def test_characters_parsers_choke_on_are_cleaned_before_parsing():
     assert clean_markup("a&#11;b&#xD800;c&#x110000;d&#99999999999999999999;e\x0bf&#38;") == \
         "a b\ufffdc\ufffdd\ufffde f&#38;"
+    assert clean_markup("a&amp;#99999999999;b&amp;amp;#x110000;c&#38;#xD800;d&amp;#1575;") == \
+        "a\ufffdb\ufffdc\ufffdd&amp;#1575;"  # escaped: feedparser unescapes, then reads them as references
     assert html_to_text("<p>a\x0bb</p>") == "a b"
     assert html_to_text("<html><body>a</body><body>b</body>") == "a b"  # lxml asserts "too many bodies"
     assert html_to_text("<html>") == ""
@@ -196,3 +198,13 @@ def test_a_fetched_feed_is_capped_at_a_few_megabytes():
         [failure] = reader.open([FeedSource(url=web.url("/feed.xml"))])
         assert isinstance(failure, Failure) and "size cap" in failure.error
     assert web.sent["/feed.xml"] < FEED_MAX_BYTES + 8_000_000
+
+
+def test_a_feed_in_utf16_or_with_nul_bytes_is_cleaned_too():
+    """Cleaning works on characters: a UTF-16 feed is decoded first; NUL bytes do not make a UTF-8 feed UTF-16."""
+    doc = feed(good_items("w") + ["<item><title>x</title><description>a&#x110000;b</description></item>"])
+    for data in (doc.replace("UTF-8", "UTF-16").encode("utf-16"), doc.replace("UTF-8", "UTF-16").encode("utf-16-le"),
+                 doc.replace("<title>", "\x00<title>", 1)):
+        parsed = read_feed(data.encode() if isinstance(data, str) else data)
+        assert [e.problem for e in parsed.entries] == [None, None, None], parsed.entries
+        assert parsed.entries[2].text == "a\ufffdb" and parsed.title == "موقع"
