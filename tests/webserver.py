@@ -21,6 +21,7 @@ class Reply:
     content_type: str = "text/html; charset=utf-8"
     drip: float = 0.0  # seconds between two bytes of the body
     endless: int = 0  # stream this many bytes (no Content-Length), 64 KB at a time
+    head_drip: float = 0.0  # seconds over which the status line and headers trickle out, a few bytes at a time
 
 
 class WebServer:
@@ -82,6 +83,8 @@ class WebServer:
         etag = route.headers.get("ETag")
         if etag and handler.headers.get("If-None-Match") == etag:
             return self._send(handler, Reply(304, b"", {"ETag": etag}))
+        if route.head_drip:
+            return self._drip_head(handler, route)
         if route.drip or route.endless:
             return self._stream(handler, path, route)
         self._send(handler, route)
@@ -112,6 +115,24 @@ class WebServer:
             handler.close_connection = True
         except (BrokenPipeError, ConnectionResetError, OSError):
             handler.close_connection = True
+
+    @staticmethod
+    def _drip_head(handler, reply: Reply) -> None:
+        body = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
+        lines = [f"HTTP/1.1 {reply.status} X", f"Content-Type: {reply.content_type}",
+                 *(f"{k}: {v}" for k, v in reply.headers.items()), f"Content-Length: {len(body)}",
+                 "Connection: close"]
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        pieces = [head[k:k + 4] for k in range(0, len(head), 4)]
+        try:
+            for piece in pieces:
+                handler.wfile.write(piece)
+                handler.wfile.flush()
+                time.sleep(reply.head_drip / len(pieces))
+            handler.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            pass
+        handler.close_connection = True
 
     @staticmethod
     def _send(handler, reply: Reply) -> None:

@@ -25,15 +25,17 @@ from ..text.display import shown_link
 from ..types import Article, Failure
 from .encoding import decode_bytes
 from .feeditems import FeedState, Item, Page, item_meta, page_article, read_page
-from .feeds import FeedEntry, ParsedFeed, entry_article, read_feed
+from .feeds import MAX_ENTRIES, FeedEntry, ParsedFeed, entry_article, read_feed
 from .feedstats import FeedStats
 from .fetch import FEED_TYPES, HTML_TYPES, FetchError, PoliteFetcher
+from .markup import sane_article
 from .schedule import HostScheduler, Job
 from .sources import FeedSource
+from .trouble import unforeseen
 from .urls import BadURL, clean_url, parse_url, url_key
 
 log = logging.getLogger("summarizer")
-FEED_SIZE_FACTOR = 20  # a feed holds many articles: it may be this many times the size cap of one
+FEED_MAX_BYTES = 10_000_000  # a fetched feed (or --max-bytes, if larger): real ones weigh 50 KB-2.5 MB
 DEFAULT_MAX_ITEMS = 200  # new items taken from one feed in one run; the rest wait for the next run
 
 __all__ = ["DEFAULT_MAX_ITEMS", "FeedReader", "FeedState", "FeedStats", "url_key"]
@@ -76,7 +78,7 @@ class FeedReader:
         try:
             return self.fetcher.fetch(source.url, accept=FEED_TYPES + HTML_TYPES, page=False,
                                       validators=self.state.validators(source.url),
-                                      max_bytes=self.fetcher.settings.max_bytes * FEED_SIZE_FACTOR)
+                                      max_bytes=max(FEED_MAX_BYTES, self.fetcher.settings.max_bytes))
         except FetchError as exc:
             return exc
         except Exception as exc:  # one feed's trouble is that feed's failure
@@ -103,13 +105,14 @@ class FeedReader:
             yield page_article(answer, source.url)
             return
         try:
-            feed = read_feed(answer.body)
+            feed = read_feed(answer.body, max_entries=max(MAX_ENTRIES, self.max_items))
         except Exception as exc:  # noqa: BLE001 - InputError, or whatever a hostile document provokes
             stats.status, stats.error = "failed", str(exc) if isinstance(exc, InputError) else \
                 f"feed not readable: {type(exc).__name__}"
             yield Failure(source.url, stats.error, "ingest")
             return
         stats.name = stats.name or feed.title
+        stats.deferred += feed.unread  # past the entries read from one feed: unseen, the next run may take them
         self.state.keep_validators(source.url, answer.etag, answer.last_modified)
         yield from self._items(source, feed, stats)
 
@@ -117,12 +120,15 @@ class FeedReader:
         for entry in feed.entries:
             stats.items += 1
             try:
+                if entry.problem:
+                    raise InputError(entry.problem)
                 item = self._item(source, feed, entry, stats)
             except Exception as exc:  # a hostile item is that item's failure
                 log.debug("feed item failed", exc_info=True)
                 ref = f"{source.url}#{entry.k}"
                 self._track(ref, stats, {"feed": source.url, "url": None})
-                yield Failure(ref, f"feed item not readable: {type(exc).__name__}: {exc}"[:300], "ingest")
+                reason = str(exc) if isinstance(exc, InputError) else f"feed item {unforeseen(exc)}"
+                yield Failure(ref, reason[:300], "ingest")
                 continue
             if item is not None:
                 yield item
@@ -199,12 +205,13 @@ class FeedReader:
             else:
                 jobs.append(Job(None, lambda item=item: item))
         scheduler = HostScheduler(self.fetcher.settings.concurrency, self.lookahead, self.fetcher.ready_in)
-        yield from scheduler.run(jobs)
+        for result in scheduler.run(jobs):
+            yield sane_article(result) if isinstance(result, Article) else result
 
     def _host(self, item: Item | Page) -> str | None:
         url = item.url if isinstance(item, Page) else item.url if self._follows(item) else None
         try:
-            return parse_url(url).host if url else None
+            return parse_url(url).origin_url if url else None  # politeness is per origin
         except BadURL:
             return None
 
@@ -218,7 +225,7 @@ class FeedReader:
             return read_page(self.fetcher, item) if isinstance(item, Page) else self._article(item)
         except Exception as exc:  # no item stops a run: this one fails, with its reason
             log.debug("item failed", exc_info=True)
-            return Failure(item.ref, f"reading this item failed: {type(exc).__name__}: {exc}"[:300], "ingest")
+            return Failure(item.ref, f"this item is {unforeseen(exc)}"[:300], "ingest")
 
     def _article(self, item: Item) -> Article | Failure:
         source, entry = item.source, item.entry

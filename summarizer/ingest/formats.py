@@ -8,6 +8,8 @@ from typing import Any
 
 from ..errors import InputError
 from ..types import Article, Failure
+from .jsonload import loads_bounded, unreadable_in
+from .trouble import unforeseen
 
 TEXT_FIELDS = ("maintext", "text", "body", "content", "article")
 DATE_FIELDS = ("date_publish", "published", "date", "pubDate")
@@ -46,6 +48,9 @@ def article_from_record(record: Any, ref: str, path: str | None, fmt: str) -> Ar
     """
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object, got {type(record).__name__}")
+    problem = unreadable_in(record)
+    if problem:
+        raise InputError(problem)
     body = _first(record, TEXT_FIELDS)
     if body is None:
         raise InputError(f"no text field (looked for {', '.join(TEXT_FIELDS)})")
@@ -72,7 +77,7 @@ def article_from_record(record: Any, ref: str, path: str | None, fmt: str) -> Ar
 def parse_json(text: str, ref: str, path: str | None) -> Iterator[Article | Failure]:
     """One JSON document: an object (one article) or an array of objects."""
     try:
-        data = json.loads(text)
+        data = loads_bounded(text)
     except json.JSONDecodeError as exc:
         if "\n{" in text.strip():  # a JSONL file with a .json name
             yield from parse_jsonl(text.splitlines(), ref, path)
@@ -82,10 +87,7 @@ def parse_json(text: str, ref: str, path: str | None) -> Iterator[Article | Fail
     items = data if isinstance(data, list) else [data]
     for k, item in enumerate(items):
         item_ref = f"{ref}#{k + 1}" if isinstance(data, list) else ref
-        try:
-            yield article_from_record(item, item_ref, path, "json")
-        except InputError as exc:
-            yield Failure(item_ref, str(exc), "ingest")
+        yield _record(item, item_ref, path, "json", "")
 
 
 def parse_jsonl(lines: Iterable[str | bytes], ref: str, path: str | None,
@@ -106,14 +108,24 @@ def parse_jsonl(lines: Iterable[str | bytes], ref: str, path: str | None,
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = loads_bounded(line)
         except json.JSONDecodeError as exc:
             yield Failure(line_ref, f"line {lineno}: not valid JSON: {exc.msg} (column {exc.colno})", "ingest")
             continue
-        try:
-            yield article_from_record(record, line_ref, path, "jsonl")
-        except InputError as exc:
-            yield Failure(line_ref, f"line {lineno}: {exc}", "ingest")
+        except RecursionError:
+            yield Failure(line_ref, f"line {lineno}: nested too deeply to read", "ingest")
+            continue
+        yield _record(record, line_ref, path, "jsonl", f"line {lineno}: ")
+
+
+def _record(record: Any, ref: str, path: str | None, fmt: str, where: str) -> Article | Failure:
+    """One record's Article, or its Failure whatever went wrong (the other records go on)."""
+    try:
+        return article_from_record(record, ref, path, fmt)
+    except InputError as exc:
+        return Failure(ref, f"{where}{exc}", "ingest")
+    except Exception as exc:  # noqa: BLE001 - whatever a hostile record provokes is that record's failure
+        return Failure(ref, f"{where}{unforeseen(exc)}", "ingest")
 
 
 def parse_txt(text: str, ref: str, path: str | None) -> Article:

@@ -6,7 +6,6 @@ JSON-LD fallback reads only `articleBody`.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -14,25 +13,34 @@ from typing import Any
 from ..errors import InputError
 from ..text.display import display_url
 from ..types import Article
+from .jsonload import loads_bounded
+from .markup import MAX_PAGE_ELEMENTS, clean_markup, element_count, scrub
 
 BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section",
               "article", "header", "footer", "figcaption", "pre", "dd", "dt")
+_TAG_RE = re.compile(r"<[^>]*>")
+_DROP_RE = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.S | re.I)
 DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "nav", "form", "button")
 
 
-def html_to_text(fragment: str) -> str:
+def html_to_text(fragment: str, max_elements: int | None = MAX_PAGE_ELEMENTS) -> str:
     """Plain text of an HTML fragment (feed item, JSON field): block elements become lines.
 
     Unlike page extraction this keeps every text node outside scripts, styles and navigation,
     since a fragment is the article content already.
+
+    Raises:
+        InputError: more than `max_elements` tags (counted before parsing).
     """
     import lxml.html
     from lxml import etree
 
+    fragment = clean_markup(fragment)
+    _check_elements(fragment, max_elements, "HTML")
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return fragment
+    except (etree.ParserError, ValueError, AssertionError):  # e.g. a fragment holding <html> or two <body>s
+        return _tags_dropped(fragment)
     for el in root.iter(etree.Comment):
         el.drop_tree() if hasattr(el, "drop_tree") else None
     for tag in DROP_TAGS:
@@ -47,11 +55,25 @@ def html_to_text(fragment: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _check_elements(text: str, cap: int | None, what: str) -> None:
+    if cap is not None and element_count(text, cap) > cap:
+        raise InputError(f"the {what} holds over {cap:,} elements (tags): over the parse budget, not read")
+
+
+def _tags_dropped(fragment: str) -> str:
+    """Text of markup no tree can be built from: the tags dropped, the entities read."""
+    import html as htmllib
+
+    text = htmllib.unescape(_TAG_RE.sub(" ", _DROP_RE.sub(" ", fragment)))
+    lines = (" ".join(line.split()) for line in scrub(text).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def _jsonld_objects(html: str) -> Iterator[dict[str, Any]]:
     for match in re.finditer(r'<script[^>]+application/ld\+json[^>]*>(.*?)</script>', html, re.S | re.I):
         try:
-            data = json.loads(match.group(1).strip())
-        except (json.JSONDecodeError, RecursionError):  # nested past any real page: not metadata
+            data = loads_bounded(match.group(1).strip())
+        except (ValueError, RecursionError):  # nested past any real page: not metadata
             continue
         stack = data if isinstance(data, list) else [data]
         while stack:
@@ -89,6 +111,8 @@ def parse_html(html: str, ref: str, path: str | None, url: str | None = None) ->
     """
     import trafilatura
 
+    html = clean_markup(html)
+    _check_elements(html, MAX_PAGE_ELEMENTS, "page")
     doc = trafilatura.bare_extraction(
         html, url=url, favor_precision=True, include_comments=False, include_tables=False,
         include_images=False, include_links=False, with_metadata=True, deduplicate=False,

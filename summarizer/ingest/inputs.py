@@ -17,6 +17,8 @@ from ..errors import InputError
 from ..types import Article, Failure
 from . import formats
 from .encoding import decode_bytes
+from .markup import sane_article
+from .trouble import unforeseen
 
 DEFAULT_MAX_BYTES = 5_000_000
 MULTI_ARTICLE_FACTOR = 20  # a JSON array or a feed holds many articles: allow a larger file
@@ -123,11 +125,17 @@ def iter_articles(inputs: Iterable[str], *, max_bytes: int = DEFAULT_MAX_BYTES, 
 
 
 def _guard(ref: str, produce) -> Iterator[Article | Failure]:
-    """Run a reader; an InputError, fetch error or OS error becomes one Failure for that input."""
+    """Run a reader; whatever goes wrong becomes one Failure for that input, with its reason.
+
+    The readers make each record, line and feed item its own failure already; what reaches here
+    ends that input only (the rest of it is lost, the other inputs go on). Articles come out
+    scrubbed (ingest.markup.sane_article).
+    """
     from .web import FetchError
 
     try:
-        yield from produce()
+        for item in produce():
+            yield sane_article(item) if isinstance(item, Article) else item
     except (InputError, FetchError) as exc:
         yield Failure(ref, str(exc) if isinstance(exc, InputError) else f"fetch failed: {exc}", "ingest")
     except RecursionError:
@@ -135,6 +143,8 @@ def _guard(ref: str, produce) -> Iterator[Article | Failure]:
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         yield Failure(ref, f"cannot read: {exc.strerror or exc}" if isinstance(exc, OSError)
                       else f"cannot read: {exc}", "ingest")
+    except Exception as exc:  # noqa: BLE001 - a hostile input provoked what no check foresaw: that input fails
+        yield Failure(ref, unforeseen(exc), "ingest")
 
 
 def _open(path: str) -> BinaryIO:

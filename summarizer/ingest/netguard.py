@@ -2,7 +2,7 @@
 not public, connect to the very address they checked, and end at a deadline whatever the server does.
 
 - `public_problem(ip)`: why an address is not a public unicast one (loopback, private, link-local,
-  CGNAT 100.64.0.0/10, multicast, reserved, unspecified, documentation; IPv4 inside IPv6 included).
+  CGNAT 100.64.0.0/10, IPv6 site-local fec0::/10, multicast, reserved, unspecified, documentation; IPv4 inside IPv6 included).
 - Connections (`pool_manager(guarded=True)`) resolve their host once, with a bounded wait, refuse the
   whole host when any of its addresses is not public, and connect to one of the addresses they
   checked; the peer address is checked again after connecting. TLS still verifies the host name
@@ -39,6 +39,7 @@ def public_problem(address: str) -> str | None:
     for kind, test in (("loopback", ip.is_loopback), ("link-local", ip.is_link_local),
                        ("multicast", ip.is_multicast), ("unspecified", ip.is_unspecified),
                        ("carrier-grade NAT (100.64.0.0/10)", isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT),
+                       ("site-local (fec0::/10)", isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local),
                        ("reserved", ip.is_reserved), ("private", ip.is_private)):
         if test:
             return kind
@@ -58,7 +59,8 @@ class Deadline:
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        self.at = time.monotonic() + seconds
+        self.started = time.monotonic()
+        self.at = self.started + seconds
         self.expired = False
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()

@@ -2,7 +2,8 @@
 
 `parse_url` reads a URL once and refuses what two parsers could read differently: a backslash,
 whitespace or a control character, user info (`user@host`), a bad port, a host that is not a name
-or an address. The URL it returns is canonical (host lower-cased and IDNA-encoded, non-ASCII and
+or an address. The URL it returns is canonical (host lower-cased and IDNA-encoded as IDNA 2008 with UTS #46
+non-transitional mapping, so `faß.de` is never `fass.de`; non-ASCII and
 unsafe characters percent-encoded, the fragment dropped), and the HTTP client is checked to read
 that canonical URL's scheme, host and port exactly as this module does.
 
@@ -67,8 +68,8 @@ def _host(raw: str) -> str:
         except ValueError:
             raise BadURL("not an IPv6 address in [...]") from None
     try:
-        host = raw.encode("idna").decode("ascii").lower() if raw else ""
-    except UnicodeError:
+        host = raw.lower() if raw.isascii() else _idna(raw)
+    except (UnicodeError, ValueError):  # idna.IDNAError is a UnicodeError
         raise BadURL("a host name that is not a valid international domain name") from None
     if not _HOST_RE.match(host):
         raise BadURL("no valid host name")
@@ -80,6 +81,16 @@ def _host(raw: str) -> str:
         except ValueError:
             raise BadURL("an IPv4 address written in an unusual form") from None
     return host
+
+
+def _idna(raw: str) -> str:
+    """A non-ASCII host as IDNA 2008 with UTS #46 non-transitional mapping reads it: `faß.de` is
+    xn--fa-hia.de, never fass.de (IDNA 2003, Python's "idna" codec, would fetch another site)."""
+    import idna
+
+    dot = raw.endswith((".", "\u3002", "\uff0e", "\uff61"))
+    ascii_host = idna.encode(raw.rstrip(".\u3002\uff0e\uff61"), uts46=True, transitional=False).decode("ascii")
+    return ascii_host.lower() + ("." if dot else "")
 
 
 def parse_url(url: str, base: str | None = None) -> Target:
@@ -96,7 +107,10 @@ def parse_url(url: str, base: str | None = None) -> Target:
     if base is not None:
         from urllib.parse import urljoin
 
-        url = urljoin(base, url)
+        try:
+            url = urljoin(base, url)
+        except ValueError as exc:  # urljoin reads both: "http://[oops" raises
+            raise BadURL(f"unreadable URL ({exc})") from None
     authority = _AUTHORITY_RE.match(url)
     if authority and any(ch.isspace() for ch in authority.group(1)):
         raise BadURL("a space in the host part of the URL")

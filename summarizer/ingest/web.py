@@ -47,12 +47,16 @@ class FetchSettings:
         delay: seconds between two requests to one host (robots.txt's Crawl-delay may raise it).
         max_pages: most pages fetched per host per run.
         concurrency: most requests in flight at once.
-        timeout: seconds one request may take in all: connecting, the headers and the body.
+        timeout: seconds one request may take in all: connecting, the headers and the body, across its
+            redirects and retries (the politeness wait between two requests to one origin aside).
         retries: retries after a 429 or 5xx.
         max_wait: longest Retry-After honoured, in seconds (longer: give up on that request).
         max_bytes: size cap of one body.
         allow_private: let feed links reach private, loopback and link-local addresses.
         max_crawl_delay: the longest Crawl-delay obeyed; a host asking more is left for the next run.
+        host_budget: seconds of requests one origin may take in a run (then it is left for the next run).
+        breaker: error answers in a row (5xx, 429, none) after which an origin is left for the next run
+            (0: never).
     """
 
     contact: str | None = None
@@ -65,6 +69,8 @@ class FetchSettings:
     max_bytes: int = 5_000_000
     allow_private: bool = False
     max_crawl_delay: float = 30.0
+    host_budget: float = 300.0
+    breaker: int = 5
 
     @property
     def user_agent(self) -> str:
