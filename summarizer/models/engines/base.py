@@ -42,13 +42,30 @@ class GenerationSettings:
                 f"-rp{self.repetition_penalty:g}")
 
 
+def _json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def generation_defaults(model_dir: Path) -> dict[str, Any]:
+    """The model's own generation settings, read as transformers reads them.
+
+    generation_config.json when the folder has one (then config.json's generation keys are
+    ignored); otherwise the generation keys of config.json, where the legacy flag
+    `force_bos_token_to_be_generated` (distilbart, 2020) means "force bos_token_id first".
+    """
+    config = _json(model_dir / "config.json")
+    if (model_dir / "generation_config.json").is_file():
+        return {**{k: config[k] for k in ("bos_token_id", "eos_token_id", "pad_token_id", "decoder_start_token_id")
+                   if config.get(k) is not None}, **_json(model_dir / "generation_config.json")}
+    data = dict(config)
+    if data.get("forced_bos_token_id") is None and data.get("force_bos_token_to_be_generated"):
+        data["forced_bos_token_id"] = data.get("bos_token_id")
+    return data
+
+
 def load_settings(model_dir: Path, overrides: Mapping[str, Any]) -> GenerationSettings:
-    """Merge the model folder's generation_config.json (and config.json ids) with models.yaml."""
-    data: dict[str, Any] = {}
-    for name in ("config.json", "generation_config.json"):
-        path = model_dir / name
-        if path.is_file():
-            data.update({k: v for k, v in json.loads(path.read_text(encoding="utf-8")).items() if v is not None})
+    """The model folder's own generation settings (see generation_defaults), overridden by models.yaml."""
+    data = {k: v for k, v in generation_defaults(model_dir).items() if v is not None}
     bad = tuple(tuple(int(t) for t in seq) for seq in data.get("bad_words_ids") or ())
     eos = data.get("eos_token_id")
     settings = GenerationSettings(
