@@ -99,6 +99,9 @@ def _failure_marker(target: Path) -> Path:
 
 def conversion_failure(spec: ModelSpec, hf_folder: Path, revision: str, quantization: str) -> str | None:
     """Why an earlier conversion of this model failed (then it runs on torch), or None."""
+    reason = unsupported(hf_folder)
+    if reason:
+        return reason
     marker = _failure_marker(ct2_folder_for(spec, hf_folder, revision, quantization))
     return marker.read_text(encoding="utf-8").strip() if marker.is_file() else None
 
