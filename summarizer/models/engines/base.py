@@ -80,7 +80,10 @@ def load_settings(model_dir: Path, overrides: Mapping[str, Any]) -> GenerationSe
         bos_token_id=data.get("bos_token_id"),
         forced_bos_token_id=data.get("forced_bos_token_id"),
     )
-    return replace(settings, **dict(overrides))
+    settings = replace(settings, **dict(overrides))
+    if settings.forced_bos_token_id is not None and settings.forced_bos_token_id < 0:  # models.yaml: force none
+        settings = replace(settings, forced_bos_token_id=None)
+    return settings
 
 
 def effective_prefix(prefix: Sequence[int], settings: GenerationSettings) -> tuple[int, ...]:
