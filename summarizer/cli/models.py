@@ -151,9 +151,7 @@ def check_models(
     import json
 
     from ..eval.selfcheck import run_check
-    from ..models.registry import ModelRegistry
-
-    from ..models.registry import ENGINE_CHOICES
+    from ..models.registry import ENGINE_CHOICES, ModelRegistry
 
     setup_logging()
     if engine is not None and engine not in ENGINE_CHOICES:
