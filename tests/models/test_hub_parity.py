@@ -105,3 +105,20 @@ def test_a_run_on_hub_models_never_imports_torch(hub_models, tmp_path):
                           capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.split() == ["False", "False"]
+
+
+def test_only_a_forced_eos_at_the_limit_is_left_out_of_the_comparison():
+    from summarizer.models.engines.base import Generation
+
+    eos, limit = 2, 5
+    forced = parity.Reference((0, 7, 8, 9, eos), forced_eos=True)  # transformers wrote EOS into the last position
+    cut = parity.ours(Generation((7, 8, 9, 4), hit_limit=True), (0,), eos)
+    assert parity.agree(forced, cut, limit, eos)
+    assert not parity.agree(forced, parity.ours(Generation((7, 8, 6, 4), hit_limit=True), (0,), eos), limit, eos)
+    ended = parity.ours(Generation((7, 8), hit_limit=False), (0,), eos)  # ours ended early: a real difference
+    assert not parity.agree(forced, ended, limit, eos)
+    unforced = parity.Reference((0, 7, 8, 9, eos), forced_eos=False)  # the model chose EOS: every position counts
+    assert not parity.agree(unforced, cut, limit, eos)
+    assert parity.agree(unforced, parity.ours(Generation((7, 8, 9), hit_limit=False), (0,), eos), limit, eos)
+    short = parity.Reference((0, 7, eos), forced_eos=True)  # EOS before the limit is the model's own
+    assert not parity.agree(short, parity.ours(Generation((7, 5), hit_limit=False), (0,), eos), limit, eos)
