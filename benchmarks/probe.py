@@ -20,10 +20,11 @@ def _record() -> None:
 if __name__ == "__main__":
     atexit.register(_record)
     args = sys.argv[1:]
-    if args[0] == "-m":
+    if args[0] == "-m":  # as `python -m`: the working folder first on the path, not this script's
+        sys.path[0] = os.getcwd()
         sys.argv = [args[1], *args[2:]]
         runpy.run_module(args[1], run_name="__main__", alter_sys=True)
     else:
         sys.argv = args
-        sys.path.insert(0, os.path.dirname(os.path.abspath(args[0])))
+        sys.path[0] = os.path.dirname(os.path.abspath(args[0]))
         runpy.run_path(args[0], run_name="__main__")
