@@ -17,22 +17,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .codec_base import SPIECE_UNDERLINE, _Base, _config, _json, _token
+from .codec_base import SPIECE_UNDERLINE, LightTokenizer, read_json, special_token, tokenizer_config
 from .codec_spm import MarianTokenizer, t5_unigram
 
 __all__ = ["SPIECE_UNDERLINE", "JsonTokenizer", "MarianTokenizer", "light_tokenizer"]
 
 
-class JsonTokenizer(_Base):
+class JsonTokenizer(LightTokenizer):
     """A tokenizer.json read with `tokenizers` (language-code templates for NLLB-style models)."""
 
     def __init__(self, folder: Path, tokenizer: Any = None) -> None:
         from tokenizers import Tokenizer
 
         self.tok = tokenizer or Tokenizer.from_file(str(folder / "tokenizer.json"))
-        config = _config(folder)
+        config = tokenizer_config(folder)
         self.model_max_length = int(config.get("model_max_length") or self.model_max_length)
-        self.unk_token_id = self.tok.token_to_id(_token(config, "unk_token", "<unk>"))
+        self.unk_token_id = self.tok.token_to_id(special_token(config, "unk_token", "<unk>"))
         self.special_ids = frozenset(i for i, t in self.tok.get_added_tokens_decoder().items() if t.special)
         self._template = self.tok.post_processor
         self._lang: str | None = None
@@ -74,8 +74,8 @@ def byte_level_bpe(folder: Path) -> Any:
     from tokenizers import AddedToken, Tokenizer, decoders, pre_tokenizers, processors
     from tokenizers.models import BPE
 
-    config = {**_json(folder / "special_tokens_map.json"), **_config(folder)}
-    names = {key: _token(config, key, default) for key, default in (
+    config = {**read_json(folder / "special_tokens_map.json"), **tokenizer_config(folder)}
+    names = {key: special_token(config, key, default) for key, default in (
         ("bos_token", "<s>"), ("eos_token", "</s>"), ("unk_token", "<unk>"), ("pad_token", "<pad>"),
         ("mask_token", "<mask>"), ("sep_token", "</s>"), ("cls_token", "<s>"))}
     tok = Tokenizer(BPE.from_file(str(folder / "vocab.json"), str(folder / "merges.txt"), dropout=None,
@@ -89,7 +89,7 @@ def byte_level_bpe(folder: Path) -> Any:
     return tok
 
 
-def light_tokenizer(folder: Path, src_lang: str | None = None) -> _Base | None:
+def light_tokenizer(folder: Path, src_lang: str | None = None) -> LightTokenizer | None:
     """A torch-free tokenizer for a model folder, or None when its kind is not covered.
 
     In order: Marian's source.spm + vocab.json; a tokenizer.json; BART's vocab.json + merges.txt;
@@ -99,7 +99,7 @@ def light_tokenizer(folder: Path, src_lang: str | None = None) -> _Base | None:
     try:
         if (folder / "source.spm").is_file() and (folder / "vocab.json").is_file():
             return MarianTokenizer(folder)
-        tokenizer: _Base | None = None
+        tokenizer: LightTokenizer | None = None
         if (folder / "tokenizer.json").is_file():
             tokenizer = JsonTokenizer(folder)
         elif (folder / "vocab.json").is_file() and (folder / "merges.txt").is_file():

@@ -10,15 +10,15 @@ from typing import Any
 SPIECE_UNDERLINE = "▁"
 
 
-def _json(path: Path) -> dict[str, Any]:
+def read_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def _config(folder: Path) -> dict[str, Any]:
-    return _json(folder / "tokenizer_config.json")
+def tokenizer_config(folder: Path) -> dict[str, Any]:
+    return read_json(folder / "tokenizer_config.json")
 
 
-class _Base:
+class LightTokenizer:
     """What every light tokenizer offers (the part of the transformers interface the steps use)."""
 
     model_max_length: int = 1_000_000
@@ -44,6 +44,6 @@ class _Base:
         return [self.decode(ids, skip_special_tokens=skip_special_tokens) for ids in sequences]
 
 
-def _token(config: dict[str, Any], key: str, default: str) -> str:
+def special_token(config: dict[str, Any], key: str, default: str) -> str:
     value = config.get(key) or default
     return str(value.get("content", default)) if isinstance(value, dict) else str(value)

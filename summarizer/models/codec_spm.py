@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .codec_base import SPIECE_UNDERLINE, _Base, _config, _token
+from .codec_base import SPIECE_UNDERLINE, LightTokenizer, special_token, tokenizer_config
 
 TAG = re.compile(r">>[^<>\s]+<<")
 
@@ -28,13 +28,13 @@ def target_tags(folder: Path) -> list[str]:
     return [t for t in json.loads(path.read_text(encoding="utf-8")) if TAG.fullmatch(t)]
 
 
-class MarianTokenizer(_Base):
+class MarianTokenizer(LightTokenizer):
     """Marian's two sentencepiece models and vocabularies (opus-mt), as transformers reads them."""
 
     def __init__(self, folder: Path) -> None:
         import sentencepiece
 
-        config = _config(folder)
+        config = tokenizer_config(folder)
         self.vocab: dict[str, int] = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
         separate = bool(config.get("separate_vocabs")) or (folder / "target_vocab.json").is_file()
         self.target_vocab: dict[str, int] = (json.loads((folder / "target_vocab.json").read_text(encoding="utf-8"))
@@ -90,8 +90,8 @@ def t5_unigram(folder: Path) -> Any:
 
     proto = sentencepiece_model_pb2.ModelProto()
     proto.ParseFromString((folder / "spiece.model").read_bytes())
-    config = _config(folder)
-    names = [_token(config, key, default) for key, default in (("eos_token", "</s>"), ("unk_token", "<unk>"),
+    config = tokenizer_config(folder)
+    names = [special_token(config, key, default) for key, default in (("eos_token", "</s>"), ("unk_token", "<unk>"),
                                                                 ("pad_token", "<pad>"))]
     extra = int(config.get("extra_ids", 100) or 0)
     tok = Tokenizer(Unigram([(p.piece, p.score) for p in proto.pieces], unk_id=2, byte_fallback=False))
