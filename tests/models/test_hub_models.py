@@ -4,6 +4,7 @@ Marian's separate vocabularies and target tags."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import zipfile
@@ -78,6 +79,10 @@ def test_forced_bos_is_read_from_every_form(hub_models, tmp_path):
     (folder / "config.json").write_text(json.dumps({**config, "force_bos_token_to_be_generated": True}))
     (folder / "generation_config.json").write_text(json.dumps({"eos_token_id": 2}))
     assert load_settings(folder, {}).forced_bos_token_id is None
+    # the forced <s> changes every summary: it is part of the settings' key (briefs made without it are redone)
+    forced = load_settings(bart, {})
+    assert dataclasses.replace(forced, forced_bos_token_id=None).key() != forced.key()
+    assert load_settings(bart, {"forced_bos_token_id": -1}).forced_bos_token_id is None  # models.yaml: force none
 
 
 def _eos_first_bart(hub_models: Path, tmp_path: Path) -> Path:

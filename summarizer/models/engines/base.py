@@ -38,8 +38,9 @@ class GenerationSettings:
 
     def key(self) -> str:
         """A stable string of the settings that change outputs (for caches)."""
+        forced = "" if self.forced_bos_token_id is None else f"-fb{self.forced_bos_token_id}"  # BART's <s>
         return (f"b{self.num_beams}-lp{self.length_penalty:g}-nr{self.no_repeat_ngram_size}"
-                f"-rp{self.repetition_penalty:g}")
+                f"-rp{self.repetition_penalty:g}{forced}")
 
 
 def _json(path: Path) -> dict[str, Any]:
