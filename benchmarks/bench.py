@@ -5,7 +5,9 @@
 
 For each profile (`fast`: an opus-mt-ar-en-shaped translator; `default`: opus-mt-tc-big-ar-en-shaped;
 both with a distilbart-cnn-12-6-shaped summariser; random weights, built once, see bench_models.py),
-the same real Arabic articles go through, each contender in its own process, timed whole:
+saved as the hub serves the real ones (legacy pytorch_model.bin, distilbart's vocab.json + merges.txt and
+no tokenizer.json, task settings in config.json: models/tiny_hub.py), so that peak RSS, start-up and the
+tokenizer path are the ones a user gets, the same real Arabic articles go through, each contender in its own process, timed whole:
   A           transformers fp32, written as a competent engineer writes it (contenders.py)
   B           `summarizer run ... --no-retry`, the CLI as a user runs it
   B shipped   `summarizer run ...` with the shipped defaults (random weights loop on every sentence, so
@@ -17,7 +19,8 @@ Two corpora: `within` (every article fits the summariser's input in one pass: eq
 truncate them, so the tool does more work; its generated and encoder tokens are reported beside
 the times). Every output is forced to the workload's length (bench_models.py) and every contender
 counts the tokens it generated; the benchmark fails when the contenders (B shipped aside) differ by
-more than 2% in a stage of equal work. Peak RSS is each process's own (GNU time). The last full
+more than 2% in a stage of equal work. Peak RSS is each process's own (GNU time); each contender's
+row "torch imported" says whether torch entered its process (probe.py). The last full
 run's JSON is committed in benchmarks/results/.
 """
 
@@ -29,6 +32,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,15 +49,21 @@ EQUAL = 0.02
 
 
 def timed(cmd: list[str], env: dict) -> tuple[subprocess.CompletedProcess, float, float, dict]:
-    """Run a command under GNU time: (process, wall seconds, peak RSS in MB, its CPU time: user +
-    system seconds and the cores it kept busy on average)."""
+    """Run a Python command under GNU time: (process, wall seconds, peak RSS in MB, its CPU time: user +
+    system seconds and the cores it kept busy on average, and whether it imported torch / transformers:
+    probe.py runs it and looks at its modules when it exits)."""
+    imports = Path(tempfile.mkstemp(prefix="bench-imports-", suffix=".json")[1])
+    cmd = [cmd[0], str(HERE / "probe.py"), *cmd[1:]] if cmd[0] == sys.executable else cmd
     proc = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M %U %S", *cmd], capture_output=True, text=True,
-                          env=env, cwd=ROOT)
+                          env={**env, "BENCH_IMPORTS": str(imports)}, cwd=ROOT)
+    seen = json.loads(imports.read_text(encoding="utf-8") or "{}")
+    imports.unlink(missing_ok=True)
     line = [x for x in proc.stderr.splitlines() if x.startswith("TIME ")][-1].split()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:4])} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
     wall, used = float(line[1]), float(line[3]) + float(line[4])
-    cpu = {"cpu_s": round(used, 2), "cores_busy": round(used / max(wall, 1e-9), 2)}
+    cpu = {"cpu_s": round(used, 2), "cores_busy": round(used / max(wall, 1e-9), 2),
+           "torch_imported": seen.get("torch"), "transformers_imported": seen.get("transformers")}
     return proc, wall, int(line[2]) / 1024, cpu
 
 
@@ -155,15 +165,15 @@ def start_up(models: Path, work: Path, env: dict) -> dict:
     runs = []
     for _ in range(2):
         out = work / f"one-{time.time_ns()}"
-        _, wall, rss, _ = timed([sys.executable, "-m", "summarizer", "run", str(one), "--out", str(out),
-                              "--models", str(models), "--quiet", "--no-retry"], env)
+        _, wall, rss, cpu = timed([sys.executable, "-m", "summarizer", "run", str(one), "--out", str(out),
+                                "--models", str(models), "--quiet", "--no-retry"], env)
         report = json.loads((out / "run-report.json").read_text(encoding="utf-8"))
         assert report["counts"]["new"] == 1 and report["translation_memory"]["hits"] == 0, report["counts"]
-        runs.append((wall, rss, {k: v["seconds"] for k, v in report["models"].items()}))
+        runs.append((wall, rss, {k: v["seconds"] for k, v in report["models"].items()}, cpu["torch_imported"]))
         shutil.rmtree(out)
     best = min(runs, key=lambda r: r[0])
     return {"help_s": min(helps), "first_brief_s": best[0], "first_brief_peak_rss_mb": best[1],
-            "first_brief_engine_s": best[2]}
+            "first_brief_engine_s": best[2], "first_brief_torch_imported": best[3]}
 
 
 def main() -> None:
@@ -218,7 +228,8 @@ ROWS = (("whole process, wall (s)", "wall_s", "{:.0f}"),
         ("translation tokens generated", "translation_tokens_generated", "{:,}"),
         ("summary tokens generated", "summary_tokens_generated", "{:,}"),
         ("summary encoder input tokens", "summary_encoder_tokens", "{:,}"),
-        ("summary stage, ms per generated token", "summary_ms_per_token", "{:.1f}"))
+        ("summary stage, ms per generated token", "summary_ms_per_token", "{:.1f}"),
+        ("torch imported", "torch_imported", "{}"))
 
 
 def table(report: dict) -> str:
@@ -233,11 +244,13 @@ def table(report: dict) -> str:
             lines += [f"\n{name} profile, {corpus} corpus ({size['articles']} articles, {size['sentences']} sentences)",
                       "| | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
             for label, key, fmt in ROWS:
-                lines.append(f"| {label} | " + " | ".join(fmt.format(r[c][key]) for c in cols) + " |")
+                lines.append(f"| {label} | " + " | ".join(fmt.format(r[c][key]) if r[c].get(key) is not None else "-"
+                                                           for c in cols) + " |")
             lines.append(", ".join(f"{k} {v:.2f}" for k, v in run["ratios"].items()))
         if "start_up" in p:
             lines.append(f"start-up: --help {p['start_up']['help_s']:.2f} s, first brief "
-                         f"{p['start_up']['first_brief_s']:.1f} s ({p['start_up']['first_brief_peak_rss_mb']:.0f} MB)")
+                         f"{p['start_up']['first_brief_s']:.1f} s ({p['start_up']['first_brief_peak_rss_mb']:.0f} MB"
+                         f", torch imported: {p['start_up'].get('first_brief_torch_imported', '-')})")
     return "\n".join(lines)
 
 

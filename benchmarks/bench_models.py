@@ -4,6 +4,8 @@ Models (built once into benchmarks/.cache; weights never leave this machine):
   base   opus-mt-ar-en shape (Marian d512, 6+6 layers, 8 heads, vocabulary 62,834) - the `fast` profile
   big    opus-mt-tc-big-ar-en shape (Marian d1024, 6+6 layers, 16 heads, FFN 4096) - the `default` profile
   bart   distilbart-cnn-12-6 shape (BART d1024, 12+6 layers, vocabulary 50,264) - both profiles
+Each is saved as its hub repository is (models/tiny_hub.py: legacy pytorch_model.bin, no tokenizer.json
+for the summariser, task settings in config.json), so the tool meets the files a user downloads.
 Random weights would stop at random; their EOS logit is pushed to -1e4, so every output runs to the
 limit the workload gives it, on every engine. The workload (one definition, every contender):
   translation  each sentence decodes exactly limit(n) tokens, n its source tokens:
@@ -77,8 +79,9 @@ def build(cache: Path, translator: str, quick: bool, real: Path | None = None) -
 
 def _build_marian(cache: Path, shape: str, real: Path | None) -> Path:
     from summarizer.models.tiny import build_marian, corpus
+    from summarizer.models.tiny_hub import hub_marian
 
-    folder = cache / f"marian-{shape}"
+    folder = cache / f"marian-{shape}-hub"
     if not (folder / ".built").is_file():
         started = time.perf_counter()
         text, pieces = corpus(), 200
@@ -87,6 +90,7 @@ def _build_marian(cache: Path, shape: str, real: Path | None) -> Path:
         build_marian(folder, text, 512, MARIAN[shape], VOCAB["quick" if shape == "quick" else "marian"],
                      source_pieces=pieces)
         _bias(folder, _marian_allowed(folder))
+        hub_marian(folder, 512)  # saved as opus-mt is on the hub: legacy checkpoint, configs of 2020
         (folder / ".built").write_text("ok\n", encoding="utf-8")
         print(f"built {folder.name} in {time.perf_counter() - started:.0f}s", flush=True)
     return folder
@@ -94,8 +98,9 @@ def _build_marian(cache: Path, shape: str, real: Path | None) -> Path:
 
 def _build_bart(cache: Path, marian_dir: Path, shape: str) -> Path:
     from summarizer.models.tiny import build_bart, corpus
+    from summarizer.models.tiny_hub import hub_bart
 
-    folder = cache / f"bart-{shape}"
+    folder = cache / f"bart-{shape}-hub"
     if not (folder / ".built").is_file():
         started = time.perf_counter()
         # its BPE learns from text made of the translator's target pieces, so that the "English" it
@@ -104,6 +109,7 @@ def _build_bart(cache: Path, marian_dir: Path, shape: str) -> Path:
                    VOCAB["quick" if shape == "quick" else "bart"], bpe_size=6000)
         vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
         _bias(folder, {i for t, i in vocab.items() if not (t.startswith("Ġw") and t[2:].isdigit())} - {2})
+        hub_bart(folder, 1024)  # as distilbart-cnn-12-6: no tokenizer.json, legacy flag and checkpoint
         (folder / ".built").write_text("ok\n", encoding="utf-8")
         print(f"built {folder.name} in {time.perf_counter() - started:.0f}s", flush=True)
     return folder

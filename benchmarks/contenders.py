@@ -179,9 +179,11 @@ def _threads(threads: int, careful: bool) -> dict:
 
 def _summaries_c(ct2_dir: Path, hf_dir: str, texts: list[str], per_call: int, threads: int, careful: bool) -> dict:
     import ctranslate2
-    from tokenizers import Tokenizer
+    from tokenizers import ByteLevelBPETokenizer, processors
 
-    tok = Tokenizer.from_file(str(Path(hf_dir) / "tokenizer.json"))
+    # distilbart-cnn ships vocab.json + merges.txt (no tokenizer.json): <s> text </s>, byte-level BPE
+    tok = ByteLevelBPETokenizer(str(Path(hf_dir) / "vocab.json"), str(Path(hf_dir) / "merges.txt"))
+    tok.post_processor = processors.RobertaProcessing(("</s>", tok.token_to_id("</s>")), ("<s>", tok.token_to_id("<s>")))
     tok.enable_truncation(SUMMARY_INPUT)
     model = ctranslate2.Translator(str(ct2_dir), compute_type="int8", **_threads(threads, careful))
     encodings = tok.encode_batch(texts)

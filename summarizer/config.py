@@ -19,6 +19,7 @@ GENERATION_KEYS: dict[str, type] = {
     "length_penalty": float,
     "no_repeat_ngram_size": int,
     "repetition_penalty": float,
+    "forced_bos_token_id": int,  # a checkpoint saved without its flag; -1: force nothing (see docs/models.md)
 }
 MODEL_KEYS = {
     "task", "hf", "path", "revision", "src", "tgt", "lang", "lang_codes", "max_input_tokens",

@@ -66,6 +66,21 @@ def tiny_models(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def hub_models(tmp_path_factory) -> Path:
+    """models.yaml of the tiny models saved as their hub repositories are (models/tiny_hub.py)."""
+    from summarizer.models.tiny_hub import build_hub_models
+
+    return build_hub_models(tmp_path_factory.mktemp("hub"))
+
+
+@pytest.fixture(scope="session")
+def hub_config(hub_models):
+    from summarizer import load_config
+
+    return load_config(hub_models)
+
+
+@pytest.fixture(scope="session")
 def tiny_config(tiny_models):
     from summarizer import load_config
 

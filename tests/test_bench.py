@@ -39,6 +39,13 @@ def test_quick_benchmark_runs_and_checks_equal_work(tmp_path):
     assert long["equal_work"]["translation_tokens_generated"]["equal"]
     assert b["summary_encoder_tokens"] > c2["summary_encoder_tokens"] and b["summary_sequences"] > c2["summary_sequences"]
     assert long["ratios"]["summary_encoder_tokens_B_over_C2"] > 1
+    # the models are saved as the hub serves them, and only the transformers contender imports torch
+    bart = next((tmp_path / "cache").glob("bart-*-hub"))
+    assert not (bart / "tokenizer.json").exists() and (bart / "pytorch_model.bin").is_file()
+    assert within["results"]["A"]["torch_imported"] is True
+    for name in ("B", "B shipped", "C", "C4", "C2"):
+        assert within["results"][name]["torch_imported"] is False, name
+    assert fast["start_up"]["first_brief_torch_imported"] is False and "| torch imported |" in proc.stdout
 
 
 def test_glossary_measurement_reports_placed_and_inserted_apart(tiny_models):

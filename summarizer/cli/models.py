@@ -90,14 +90,17 @@ def fetch_models(
 @models_app.command("tiny")
 def tiny_models(
     folder: Path = typer.Argument(..., help="Folder to write the tiny models and their models.yaml into."),
+    like_hub: bool = typer.Option(False, "--like-hub", help="Save each model as its real hub repository is "
+                                  "(legacy checkpoints and configs, no tokenizer.json where the hub has none)."),
 ) -> None:
     """Write tiny random-weight models of every architecture, to run the pipeline offline."""
     from ..models.tiny import GIBBERISH, build_tiny_models
+    from ..models.tiny_hub import build_hub_models
 
     if folder.exists() and not folder.is_dir():
         raise fail(f"{folder} is an existing file; name a folder for the tiny models")
     try:
-        path = build_tiny_models(folder)
+        path = (build_hub_models if like_hub else build_tiny_models)(folder)
     except OSError as exc:
         raise fail(f"cannot write the tiny models into {folder}: {exc.strerror or exc}") from None
     out.print(f"wrote {path}")
@@ -132,3 +135,53 @@ def convert_models(
         raise fail(str(exc)) from None
     except Exception as exc:  # noqa: BLE001 - the converter's own errors, in one line
         raise fail(f"conversion failed: {type(exc).__name__}: {exc}") from None
+
+
+@models_app.command("check")
+def check_models(
+    profile: str = typer.Option("default", "--profile", "-p", help="Profile to check (its translator and summariser)."),
+    models: Optional[Path] = typer.Option(None, "--models", help="models.yaml to read."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    segments: int = typer.Option(100, "--segments", help="Reference pairs to translate (10-100)."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="auto, torch or ctranslate2 (as for run)."),
+    compute_type: Optional[str] = typer.Option(None, "--compute-type", help="CTranslate2 compute type (as for run)."),
+) -> None:
+    """Prove the downloaded models work: translate a bundled reference sample, summarise a bundled article,
+    compare the engine with transformers. Exit 0 when every check passes, 1 when one fails."""
+    import json
+
+    from ..eval.selfcheck import run_check
+    from ..models.registry import ENGINE_CHOICES, ModelRegistry
+
+    setup_logging()
+    if engine is not None and engine not in ENGINE_CHOICES:
+        raise fail(f"--engine must be one of {', '.join(ENGINE_CHOICES)}, got {engine!r}")
+    config = _config(models)
+    try:
+        registry = ModelRegistry(config, engine=engine, compute_type=compute_type)
+        report = run_check(config, profile, registry, segments)
+    except (ConfigError, ModelUnavailable) as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        _print_check(report)
+    raise typer.Exit(0 if report["passed"] else 1)
+
+
+def _print_check(report: dict) -> None:
+    translation, summary = report["translation"], report["summary"]
+    scores = translation["metrics"]
+    out.print(f"profile {report['profile']}: {translation['segments']} PUD segments, one article, "
+              f"{report['seconds']} s")
+    for name, metric in scores.items():
+        out.print(f"  {name} {metric['score']:.1f}  ({metric['signature']})")
+    for check in report["checks"]:
+        mark = "ok  " if check["passed"] else "FAIL"
+        detail = f"  {check['detail']}" if check["detail"] and not check["passed"] else ""
+        out.print(f"  {mark} {check['name']}: {check['value']:g} (needs {check['bound']}){detail}", markup=False)
+    out.print(f"  summary: {summary['summary'][:200]}", markup=False)
+    if report["passed"]:
+        out.print("passed: the models work on this machine")
+    else:
+        out.print(f"failed: {', '.join(report['failed'])} (what to do: docs/models.md)")

@@ -3,8 +3,9 @@
 transformers 5 imports torch as soon as a tokenizer is loaded (about 2.5 s and 250 MB). The
 CTranslate2 path needs only text <-> token ids, so it reads the model folder's own tokenizer
 files with the libraries underneath: `tokenizers` for a tokenizer.json (BART, NLLB, mT5 ...),
-sentencepiece for Marian's source.spm/target.spm with its vocab.json, and a byte-level BPE from
-vocab.json + merges.txt. The same small interface as a transformers tokenizer is offered (what
+sentencepiece for Marian's source.spm/target.spm with its vocab.json (codec_spm), a byte-level BPE
+from vocab.json + merges.txt (distilbart ships no tokenizer.json) and the Unigram of a T5/mT5
+spiece.model (mT5 XL-Sum), built with `tokenizers` exactly as transformers builds them. The same small interface as a transformers tokenizer is offered (what
 the steps use: calling it, decode, batch_decode, the id/token maps, src_lang); tests hold the ids
 and texts equal to transformers' on every architecture. A folder of another kind returns None,
 and the caller uses transformers.
@@ -12,56 +13,26 @@ and the caller uses transformers.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-SPIECE_UNDERLINE = "▁"
+from .codec_base import SPIECE_UNDERLINE, LightTokenizer, read_json, special_token, tokenizer_config
+from .codec_spm import MarianTokenizer, t5_unigram
+
+__all__ = ["SPIECE_UNDERLINE", "JsonTokenizer", "MarianTokenizer", "light_tokenizer"]
 
 
-def _config(folder: Path) -> dict[str, Any]:
-    path = folder / "tokenizer_config.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-
-class _Base:
-    """What every light tokenizer offers (the part of the transformers interface the steps use)."""
-
-    model_max_length: int = 1_000_000
-    unk_token_id: int | None = None
-    special_ids: frozenset[int] = frozenset()
-
-    def encode_one(self, text: str, special: bool, target: bool) -> list[int]:
-        raise NotImplementedError
-
-    def decode(self, ids: Sequence[int], skip_special_tokens: bool = False, **_: Any) -> str:
-        raise NotImplementedError
-
-    def __call__(self, text: str | Sequence[str] | None = None, add_special_tokens: bool = True,
-                 text_target: str | Sequence[str] | None = None, **_: Any) -> dict[str, Any]:
-        target = text is None
-        value = text_target if target else text
-        if isinstance(value, str):
-            return {"input_ids": self.encode_one(value, add_special_tokens, target)}
-        return {"input_ids": [self.encode_one(v, add_special_tokens, target) for v in value or ()]}
-
-    def batch_decode(self, sequences: Sequence[Sequence[int]], skip_special_tokens: bool = False,
-                     **_: Any) -> list[str]:
-        return [self.decode(ids, skip_special_tokens=skip_special_tokens) for ids in sequences]
-
-
-class JsonTokenizer(_Base):
+class JsonTokenizer(LightTokenizer):
     """A tokenizer.json read with `tokenizers` (language-code templates for NLLB-style models)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, tokenizer: Any = None) -> None:
         from tokenizers import Tokenizer
 
-        self.tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        config = _config(folder)
+        self.tok = tokenizer or Tokenizer.from_file(str(folder / "tokenizer.json"))
+        config = tokenizer_config(folder)
         self.model_max_length = int(config.get("model_max_length") or self.model_max_length)
-        unk = config.get("unk_token")
-        self.unk_token_id = self.tok.token_to_id(unk) if isinstance(unk, str) else None
+        self.unk_token_id = self.tok.token_to_id(special_token(config, "unk_token", "<unk>"))
         self.special_ids = frozenset(i for i, t in self.tok.get_added_tokens_decoder().items() if t.special)
         self._template = self.tok.post_processor
         self._lang: str | None = None
@@ -97,62 +68,46 @@ class JsonTokenizer(_Base):
         return [self.convert_tokens_to_ids(t) for t in tokens]
 
 
-class MarianTokenizer(_Base):
-    """Marian's two sentencepiece models and shared vocabulary (opus-mt), as transformers reads them."""
+def byte_level_bpe(folder: Path) -> Any:
+    """The tokenizer transformers builds from a BART/RoBERTa vocab.json + merges.txt (no tokenizer.json:
+    distilbart-cnn), built with `tokenizers` alone: byte-level BPE, <s> ... </s> around the text."""
+    from tokenizers import AddedToken, Tokenizer, decoders, pre_tokenizers, processors
+    from tokenizers.models import BPE
 
-    def __init__(self, folder: Path) -> None:
-        import sentencepiece
-
-        config = _config(folder)
-        self.vocab: dict[str, int] = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
-        self.inverse = {i: t for t, i in self.vocab.items()}
-        self.source = sentencepiece.SentencePieceProcessor(model_file=str(folder / "source.spm"))
-        self.target = sentencepiece.SentencePieceProcessor(model_file=str(folder / "target.spm"))
-        self.decode_spm = self.target if config.get("separate_vocabs") else self.source
-        self.model_max_length = int(config.get("model_max_length") or 512)
-        self.unk_token_id = self.vocab["<unk>"]
-        self.eos_token_id = self.vocab["</s>"]
-        self.special_ids = frozenset({self.vocab["</s>"], self.vocab["<unk>"], self.vocab["<pad>"]})
-
-    def encode_one(self, text: str, special: bool, target: bool) -> list[int]:
-        pieces = (self.target if target else self.source).encode(text, out_type=str)
-        ids = [self.vocab.get(p, self.unk_token_id) for p in pieces]
-        return ids + [self.eos_token_id] if special else ids
-
-    def decode(self, ids: Sequence[int], skip_special_tokens: bool = False, **_: Any) -> str:
-        text, run = "", []
-        for i in ids:
-            if skip_special_tokens and i in self.special_ids:
-                continue
-            token = self.inverse.get(i, "<unk>")
-            if i in self.special_ids:
-                text += self.decode_spm.decode_pieces(run) + token + " "
-                run = []
-            else:
-                run.append(token)
-        text += self.decode_spm.decode_pieces(run)
-        return text.replace(SPIECE_UNDERLINE, " ").strip()
-
-    def convert_ids_to_tokens(self, ids: Sequence[int]) -> list[str]:
-        return [self.inverse.get(i, "<unk>") for i in ids]
-
-    def convert_tokens_to_ids(self, tokens: str | Sequence[str]) -> Any:
-        if isinstance(tokens, str):
-            return self.vocab.get(tokens, self.unk_token_id)
-        return [self.vocab.get(t, self.unk_token_id) for t in tokens]
+    config = {**read_json(folder / "special_tokens_map.json"), **tokenizer_config(folder)}
+    names = {key: special_token(config, key, default) for key, default in (
+        ("bos_token", "<s>"), ("eos_token", "</s>"), ("unk_token", "<unk>"), ("pad_token", "<pad>"),
+        ("mask_token", "<mask>"), ("sep_token", "</s>"), ("cls_token", "<s>"))}
+    tok = Tokenizer(BPE.from_file(str(folder / "vocab.json"), str(folder / "merges.txt"), dropout=None,
+                                  continuing_subword_prefix="", end_of_word_suffix="", fuse_unk=False))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    tok.add_special_tokens([AddedToken(t, special=True) for t in dict.fromkeys(names.values())])
+    tok.post_processor = processors.RobertaProcessing((names["sep_token"], tok.token_to_id(names["sep_token"])),
+                                                      (names["cls_token"], tok.token_to_id(names["cls_token"])),
+                                                      trim_offsets=True, add_prefix_space=False)
+    return tok
 
 
-def light_tokenizer(folder: Path, src_lang: str | None = None) -> _Base | None:
-    """A torch-free tokenizer for a model folder, or None when its kind is not covered."""
+def light_tokenizer(folder: Path, src_lang: str | None = None) -> LightTokenizer | None:
+    """A torch-free tokenizer for a model folder, or None when its kind is not covered.
+
+    In order: Marian's source.spm + vocab.json; a tokenizer.json; BART's vocab.json + merges.txt;
+    a T5/mT5 spiece.model.
+    """
     folder = Path(folder)
     try:
         if (folder / "source.spm").is_file() and (folder / "vocab.json").is_file():
             return MarianTokenizer(folder)
+        tokenizer: LightTokenizer | None = None
         if (folder / "tokenizer.json").is_file():
             tokenizer = JsonTokenizer(folder)
-            if src_lang:
-                tokenizer.src_lang = src_lang
-            return tokenizer
+        elif (folder / "vocab.json").is_file() and (folder / "merges.txt").is_file():
+            tokenizer = JsonTokenizer(folder, byte_level_bpe(folder))
+        elif (folder / "spiece.model").is_file():
+            tokenizer = JsonTokenizer(folder, t5_unigram(folder))
+        if tokenizer is not None and src_lang and isinstance(tokenizer, JsonTokenizer):
+            tokenizer.src_lang = src_lang
+        return tokenizer
     except (OSError, ValueError, KeyError, RuntimeError, Exception):  # noqa: BLE001 - then transformers reads it
         return None
-    return None

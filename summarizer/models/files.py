@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import struct
-import zipfile
 from pathlib import Path
+
+from .checkpoint import checkpoint_problem
 
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
                 "pytorch_model.bin.index.json")
@@ -67,9 +68,7 @@ def _weights_problem(folder: Path) -> str | None:
 
 
 def _bin_problem(path: Path) -> str | None:
-    if path.stat().st_size == 0:
-        return f"{path.name} is empty"
-    return None if zipfile.is_zipfile(path) else f"{path.name} is truncated or not a PyTorch checkpoint"
+    return checkpoint_problem(path)  # either of torch's formats: the hub still serves pre-1.6 checkpoints
 
 
 def folder_problem(folder: Path) -> str | None:

@@ -16,6 +16,7 @@ from ..config import Config, ModelSpec
 from ..errors import ConfigError, SummarizerError
 from . import hub
 from .codec import light_tokenizer
+from .codec_spm import target_tags
 from .engines.base import Engine, GenerationSettings, load_settings
 
 log = logging.getLogger("summarizer")
@@ -177,6 +178,11 @@ class ModelRegistry:
             raise hub.broken(spec, folder, f"loading failed ({type(exc).__name__}: {str(exc)[:200]})") from None
 
     def _build(self, spec: ModelSpec, folder: Path) -> LoadedModel:
+        tags = target_tags(folder) if spec.task == "translate" else []
+        if tags:
+            raise ConfigError(f"model '{spec.name}' is a multi-target Marian model: every input needs a target-language "
+                              f"tag such as {tags[0]}, which summarizer does not add; use a model with one target "
+                              f"language")
         settings = load_settings(folder, spec.generation)
         revision = hub.resolved_revision(spec, folder)
         engine, tokenizer, notes = self._engine(spec, folder, revision, settings)

@@ -3,8 +3,8 @@
 A re-run skips an article already done under the same fingerprint. Everything that changes
 outputs is in it: the schema version, the options that change outputs, the glossary, and for
 each model that can touch the article (its translator, the profile's fallback translator, the
-summariser) its spec, the revision on disk, and the engine and compute type it really runs
-with (after CTranslate2's "auto" is resolved and after a conversion that fell back to torch).
+summariser) its spec, the revision on disk, the forced first token as read from the folder, and
+the engine and compute type it really runs with (after CTranslate2's "auto" is resolved and after a conversion that fell back to torch).
 Window sizes change speed, not outputs: they are not part of it.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..config import Config, Profile
 from ..models import hub
+from ..models.engines.base import load_settings
 from ..models.registry import ModelRegistry
 from ..types import SCHEMA_VERSION
 
@@ -70,6 +71,9 @@ class Fingerprints:
             data = {k: v for k, v in dataclasses.asdict(spec).items()
                     if k not in ("description", "compute_type", "engine")}
             data.update(revision=revision, engine=engine, compute_type=compute)
+            forced = load_settings(folder, spec.generation).forced_bos_token_id if folder is not None else None
+            if forced is not None:  # as read from the folder (legacy flag included): it changes every output
+                data["forced_bos_token_id"] = forced
             self._models[key] = _digest(json.dumps(data, sort_keys=True, default=str))
         return self._models[key]
 

@@ -130,6 +130,17 @@ def test_models_tiny_writes_a_runnable_registry(tmp_path):
         assert (spec.path / "config.json").is_file()
 
 
+def test_models_tiny_like_hub_writes_the_hubs_files(tmp_path):
+    from summarizer.models.files import folder_problem
+
+    result = _run("models", "tiny", str(tmp_path / "t"), "--like-hub")
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "t"
+    assert not (root / "bart" / "tokenizer.json").exists() and not (root / "mt5" / "tokenizer.json").exists()
+    assert all((root / name / "pytorch_model.bin").is_file() and not (root / name / "model.safetensors").exists()
+               and folder_problem(root / name) is None for name in ("bart", "marian", "mt5", "nllb"))
+
+
 def test_every_front_end_format_runs_end_to_end(tmp_path, tiny_models):
     import gzip
     import shutil

@@ -78,11 +78,10 @@ def test_no_250_token_cap(registry, ct2_registry):
 def test_failed_conversion_falls_back_to_torch(tiny_config, tmp_path, monkeypatch, caplog):
     from summarizer.config import Config
 
-    broken = tmp_path / "bart-built-in-code"
+    broken = tmp_path / "bart-unconvertible"
     shutil.copytree(tiny_config.model("tiny-bart").path, broken)
     config = json.loads((broken / "config.json").read_text())
-    for key in ("normalize_before", "normalize_embedding", "add_final_layer_norm"):
-        config.pop(key, None)
+    config["activation_function"] = "relu6"  # transformers runs it, CTranslate2 has no such activation
     (broken / "config.json").write_text(json.dumps(config))
     spec = dataclasses.replace(tiny_config.model("tiny-bart"), path=broken)
     conf = Config(models={**tiny_config.models, "tiny-bart": spec}, profiles=tiny_config.profiles,

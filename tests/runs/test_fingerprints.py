@@ -95,3 +95,22 @@ def test_the_profiles_fallback_model_is_in_the_fingerprint(inputs, tiny_models, 
         data["profiles"]["default"]["fallback"] = "tiny-nllb"
 
     assert run(inputs, out, variant(tiny_models, "fallback", add_fallback)).counts["new"] == N
+
+
+def test_the_forced_first_token_read_from_the_folder_is_in_the_fingerprint(inputs, hub_models, tmp_path, monkeypatch):
+    """Summaries made without BART's forced <s> (as the CTranslate2 path made them before distilbart's
+    legacy flag was read) are redone once the folder is read right: same files, same revision."""
+    import dataclasses
+
+    from summarizer.pipeline import fingerprint
+
+    monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "cache"))
+    real = fingerprint.load_settings
+    unread = lambda folder, overrides: dataclasses.replace(real(folder, overrides), forced_bos_token_id=None)  # noqa: E731
+    monkeypatch.setattr(fingerprint, "load_settings", unread)
+    first = run(inputs, tmp_path / "out", hub_models, profile="fast")
+    assert first.counts["new"] == N
+    monkeypatch.setattr(fingerprint, "load_settings", real)
+    again = run(inputs, tmp_path / "out", hub_models, profile="fast")
+    assert again.counts["new"] == N, again.counts
+    assert run(inputs, tmp_path / "out", hub_models, profile="fast").counts["skipped"] == N

@@ -38,17 +38,35 @@ class GenerationSettings:
 
     def key(self) -> str:
         """A stable string of the settings that change outputs (for caches)."""
+        forced = "" if self.forced_bos_token_id is None else f"-fb{self.forced_bos_token_id}"  # BART's <s>
         return (f"b{self.num_beams}-lp{self.length_penalty:g}-nr{self.no_repeat_ngram_size}"
-                f"-rp{self.repetition_penalty:g}")
+                f"-rp{self.repetition_penalty:g}{forced}")
+
+
+def _json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def generation_defaults(model_dir: Path) -> dict[str, Any]:
+    """The model's own generation settings, read as transformers reads them.
+
+    generation_config.json when the folder has one (then config.json's generation keys are
+    ignored); otherwise the generation keys of config.json, where the legacy flag
+    `force_bos_token_to_be_generated` (distilbart, 2020) means "force bos_token_id first".
+    """
+    config = _json(model_dir / "config.json")
+    if (model_dir / "generation_config.json").is_file():
+        return {**{k: config[k] for k in ("bos_token_id", "eos_token_id", "pad_token_id", "decoder_start_token_id")
+                   if config.get(k) is not None}, **_json(model_dir / "generation_config.json")}
+    data = dict(config)
+    if data.get("forced_bos_token_id") is None and data.get("force_bos_token_to_be_generated"):
+        data["forced_bos_token_id"] = data.get("bos_token_id")
+    return data
 
 
 def load_settings(model_dir: Path, overrides: Mapping[str, Any]) -> GenerationSettings:
-    """Merge the model folder's generation_config.json (and config.json ids) with models.yaml."""
-    data: dict[str, Any] = {}
-    for name in ("config.json", "generation_config.json"):
-        path = model_dir / name
-        if path.is_file():
-            data.update({k: v for k, v in json.loads(path.read_text(encoding="utf-8")).items() if v is not None})
+    """The model folder's own generation settings (see generation_defaults), overridden by models.yaml."""
+    data = {k: v for k, v in generation_defaults(model_dir).items() if v is not None}
     bad = tuple(tuple(int(t) for t in seq) for seq in data.get("bad_words_ids") or ())
     eos = data.get("eos_token_id")
     settings = GenerationSettings(
@@ -63,7 +81,10 @@ def load_settings(model_dir: Path, overrides: Mapping[str, Any]) -> GenerationSe
         bos_token_id=data.get("bos_token_id"),
         forced_bos_token_id=data.get("forced_bos_token_id"),
     )
-    return replace(settings, **dict(overrides))
+    settings = replace(settings, **dict(overrides))
+    if settings.forced_bos_token_id is not None and settings.forced_bos_token_id < 0:  # models.yaml: force none
+        settings = replace(settings, forced_bos_token_id=None)
+    return settings
 
 
 def effective_prefix(prefix: Sequence[int], settings: GenerationSettings) -> tuple[int, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -50,15 +51,42 @@ def is_converted(folder: Path) -> bool:
     return (folder / DONE).is_file() and (folder / "model.bin").is_file()
 
 
-CONVERTER = ("import sys\n"
+# Keys CTranslate2's BART loader reads that transformers 5's BartConfig no longer defaults: a config.json
+# written before they existed (or without them) gets BART's own values (post-norm, embedding layer norm).
+CONFIG_DEFAULTS = {"bart": {"normalize_before": False, "normalize_embedding": True, "add_final_layer_norm": False,
+                            "scale_embedding": False}}
+CONVERTER = ("import sys, json\n"
              "from ctranslate2.converters import TransformersConverter\n"
-             "TransformersConverter(sys.argv[1], low_cpu_mem_usage=True).convert(sys.argv[2], quantization=sys.argv[3], "
-             "force=True)\n")
+             "DEFAULTS = json.loads(sys.argv[4])\n"
+             "class Converter(TransformersConverter):\n"
+             "    def load_model(self, model_class, path, **kwargs):\n"
+             "        config = kwargs.get('config')\n"
+             "        for key, value in DEFAULTS.get(getattr(config, 'model_type', ''), {}).items():\n"
+             "            if not hasattr(config, key):\n"
+             "                setattr(config, key, value)\n"
+             "        return super().load_model(model_class, path, **kwargs)\n"
+             "Converter(sys.argv[1], low_cpu_mem_usage=True).convert(sys.argv[2], quantization=sys.argv[3], force=True)\n")
+
+
+def unsupported(hf_folder: Path) -> str | None:
+    """Why CTranslate2 cannot run this model faithfully (then it runs on torch), or None.
+
+    Marian models with separate source and target vocabularies (target_vocab.json,
+    `separate_vocabs`): CTranslate2's Marian converter registers one vocabulary for both sides,
+    so every output token would be read with the wrong vocabulary.
+    """
+    config_path = hf_folder / "tokenizer_config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
+    if (hf_folder / "target_vocab.json").is_file() or config.get("separate_vocabs"):
+        return ("a Marian model with separate source and target vocabularies (target_vocab.json): CTranslate2's "
+                "converter shares one vocabulary between them")
+    return None
 
 
 def _run_converter(hf_folder: Path, output: Path, quantization: str) -> None:
     """Convert in a child process: torch and transformers (and their memory) never enter this one."""
-    proc = subprocess.run([sys.executable, "-c", CONVERTER, str(hf_folder), str(output), quantization],
+    proc = subprocess.run([sys.executable, "-c", CONVERTER, str(hf_folder), str(output), quantization,
+                           json.dumps(CONFIG_DEFAULTS)],
                           capture_output=True, text=True, env={**os.environ, "TOKENIZERS_PARALLELISM": "false"})
     if proc.returncode != 0:
         lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
@@ -71,6 +99,9 @@ def _failure_marker(target: Path) -> Path:
 
 def conversion_failure(spec: ModelSpec, hf_folder: Path, revision: str, quantization: str) -> str | None:
     """Why an earlier conversion of this model failed (then it runs on torch), or None."""
+    reason = unsupported(hf_folder)
+    if reason:
+        return reason
     marker = _failure_marker(ct2_folder_for(spec, hf_folder, revision, quantization))
     return marker.read_text(encoding="utf-8").strip() if marker.is_file() else None
 
@@ -88,6 +119,9 @@ def convert(spec: ModelSpec, hf_folder: Path, revision: str, quantization: str, 
     Raises:
         ConversionFailed: the converter failed, now or before; callers fall back to torch.
     """
+    reason = unsupported(hf_folder)
+    if reason:
+        raise ConversionFailed(reason)
     target = ct2_folder_for(spec, hf_folder, revision, quantization)
     if is_converted(target):
         return target

@@ -69,11 +69,13 @@ class TorchEngine:
         # eager attention: the glossary's alignment reads cross-attention weights
         model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, local_files_only=True, dtype=dtype,
                                                       attn_implementation="eager")
-        # generate() fills unset fields from the model's own generation config: clear those we
-        # decide per call (forced EOS at the limit would hide a cut output; max_length would
-        # fight max_new_tokens and log a warning per call).
-        model.generation_config.forced_eos_token_id = None
-        model.generation_config.max_length = None
+        # generate() fills every field a call leaves unset from the model's own generation config,
+        # which for a legacy config.json holds its task settings (distilbart: min_length 56,
+        # max_length 142, num_beams 4, forced EOS at the limit). Every call passes its settings in
+        # full (see _config), so the model's own config is emptied: nothing is inherited by accident.
+        from transformers import GenerationConfig
+
+        model.generation_config = GenerationConfig()
         self.model = model.to(self.device).eval()
         self.settings = settings
         self.stats = EngineStats()
